@@ -32,6 +32,7 @@ pub struct Scenario {
     doc: toml_edit::Document<String>,
     diags: RefCell<Vec<Diagnostic>>,
     provenance: RefCell<Vec<Provenance>>,
+    inputs: RefCell<Vec<(PathBuf, Vec<u8>)>>,
 }
 
 /// Largest scenario file accepted, in bytes.
@@ -107,6 +108,7 @@ impl Scenario {
                 doc,
                 diags: RefCell::new(Vec::new()),
                 provenance: RefCell::new(Vec::new()),
+                inputs: RefCell::new(Vec::new()),
             }),
             Err(e) => {
                 let (line, column) = match e.span() {
@@ -187,6 +189,23 @@ impl Scenario {
         self.provenance.borrow().clone()
     }
 
+    /// A content hash of the scenario text and every data file read through
+    /// it (BLAKE3, hex), so a summary names exactly the inputs it came from.
+    pub fn content_hash(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(b"levee-scenario-v1\0");
+        h.update(&(self.text.len() as u64).to_le_bytes());
+        h.update(self.text.as_bytes());
+        for (p, bytes) in self.inputs.borrow().iter() {
+            let name = p.strip_prefix(&self.dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            h.update(&(name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
+        h.finalize().to_hex().to_string()
+    }
+
     /// `Ok(())` if no problem was recorded, else every problem in file order.
     pub fn into_result(self) -> Result<(), Diagnostics> {
         self.check()
@@ -208,6 +227,8 @@ impl Scenario {
     pub fn fx(&self) -> FxTable {
         let mut fx = FxTable::new();
         let root = self.root();
+        // This reader looks only at [fx]; the caller's own root reader checks the other keys.
+        root.accept_all();
         if let Some(t) = root.table("fx") {
             for key in t.keys() {
                 let pair = (key.len() == 6)
@@ -739,7 +760,12 @@ impl<'a> Table<'a> {
         };
         let full = self.sc.dir.join(rel);
         match CsvTable::load(&full) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                if let Ok(bytes) = std::fs::read(&full) {
+                    self.sc.inputs.borrow_mut().push((full, bytes));
+                }
+                Some(t)
+            }
             Err(mut d) if d.line > 0 => {
                 d.field = s.path;
                 self.sc.push(d);

@@ -1,1 +1,238 @@
-fn main() {}
+//! The `levee` command: parses arguments, calls the runner, prints.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use levee_engine::{Control, EngineError};
+use levee_runner::{Overrides, examples};
+
+/// Levee: what an economic-security strategy buys, with honest uncertainty.
+#[derive(Parser)]
+#[command(name = "levee", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and print its summary table.
+    Run {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Number of Monte Carlo paths (overrides [run] paths).
+        #[arg(long)]
+        paths: Option<u64>,
+        /// Master seed (overrides [run] seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core). Never changes results.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Paths per work chunk. Never changes results.
+        #[arg(long)]
+        chunk_size: Option<u64>,
+        /// Run only these sections (comma-separated); all are still validated.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<String>>,
+        /// Write summary.json, paths.csv and run.json into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the summary JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check scenario files without running them; all errors are reported.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the bundled examples, print one, or write it (with its data files) to a directory.
+    Example {
+        /// Example name; omit to list.
+        name: Option<String>,
+        /// Write the example's files into this directory instead of printing.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+const EXIT_INPUT: u8 = 2;
+const EXIT_INTERRUPTED: u8 = 130;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_INPUT } else { 0 });
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run {
+            file,
+            paths,
+            seed,
+            threads,
+            chunk_size,
+            only,
+            out,
+            json,
+            quiet,
+        } => {
+            let overrides = Overrides {
+                paths,
+                seed,
+                threads,
+                chunk_size,
+                sections: only,
+            };
+            run(file, overrides, out, json, quiet)
+        }
+        Command::Validate { files } => {
+            let mut bad = false;
+            for f in files {
+                match levee_runner::prepare(&f, &Overrides::default()) {
+                    Ok(p) => {
+                        let names: Vec<&str> = p.models.iter().map(|m| m.0).collect();
+                        println!("ok: {} ({})", f.display(), names.join(", "));
+                    }
+                    Err(d) => {
+                        eprintln!("{d}");
+                        bad = true;
+                    }
+                }
+            }
+            Ok(ExitCode::from(if bad { EXIT_INPUT } else { 0 }))
+        }
+        Command::Example { name, out } => example(name, out),
+    }
+}
+
+fn example(name: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let Some(name) = name else {
+        for e in examples::EXAMPLES {
+            println!("{:<14} {}", e.name, e.about);
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(ex) = examples::example(&name) else {
+        let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
+        eprintln!("error: no example named {name:?}; expected one of {}", names.join(", "));
+        return Ok(ExitCode::from(EXIT_INPUT));
+    };
+    match out {
+        None => {
+            print!("{}", ex.files[0].1);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(dir) => {
+            for (rel, body) in ex.files {
+                let p = dir.join(rel);
+                if let Some(parent) = p.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&p, body)?;
+            }
+            println!("wrote {} files to {}; run: levee run {}", ex.files.len(), dir.display(), dir.join(ex.files[0].0).display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run(file: PathBuf, overrides: Overrides, out: Option<PathBuf>, json: bool, quiet: bool) -> anyhow::Result<ExitCode> {
+    let prepared = match levee_runner::prepare(&file, &overrides) {
+        Ok(p) => p,
+        Err(d) => {
+            eprintln!("{d}");
+            return Ok(ExitCode::from(EXIT_INPUT));
+        }
+    };
+    let control = Arc::new(Control::default());
+    {
+        let c = Arc::clone(&control);
+        // A second Ctrl-C after cancellation ends the process at once.
+        let _ = ctrlc::set_handler(move || {
+            if c.is_cancelled() {
+                std::process::exit(EXIT_INTERRUPTED as i32);
+            }
+            c.cancel();
+        });
+    }
+    let total = prepared.settings.paths * prepared.models.len() as u64;
+    let show = !quiet && std::io::stderr().is_terminal();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let bar_thread = show.then(|| {
+        let c = Arc::clone(&control);
+        let d = Arc::clone(&done);
+        std::thread::spawn(move || progress(&c, &d, total))
+    });
+    let result = levee_runner::execute(&prepared, &control);
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Some(t) = bar_thread {
+        let _ = t.join();
+    }
+    let result = match result {
+        Ok(r) => r,
+        Err(EngineError::Cancelled) => {
+            eprintln!("interrupted: the run was stopped before it finished; nothing was written");
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(dir) = &out {
+        levee_runner::write_outputs(dir, &result)
+            .map_err(|e| anyhow::anyhow!("writing outputs to {}: {e}", dir.display()))?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        stdout.write_all(result.summary_json.as_bytes())?;
+    } else {
+        stdout.write_all(result.text.as_bytes())?;
+        if let Some(dir) = &out {
+            writeln!(stdout, "wrote summary.json, paths.csv and run.json to {}", dir.display())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Draw a progress bar once the run has taken more than about a second.
+fn progress(control: &Control, done: &std::sync::atomic::AtomicBool, total: u64) {
+    let t0 = Instant::now();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+        if bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
+            let b = indicatif::ProgressBar::new(total);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} paths (eta {eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar = Some(b);
+        }
+        if let Some(b) = &bar {
+            b.set_position(control.paths_done().min(total));
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+}

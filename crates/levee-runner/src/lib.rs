@@ -1,0 +1,125 @@
+//! Levee's runner.
+//!
+//! It is the one place that knows every model: it reads the top-level
+//! `[scenario]`, `[run]` and `[fx]` tables, hands each model section to its
+//! model crate for validation, runs the models on the engine and assembles
+//! the outputs. It knows nothing of the command line.
+
+pub mod examples;
+mod outputs;
+mod registry;
+mod settings;
+
+pub use outputs::{RunResult, write_outputs};
+pub use registry::{MODELS, ModelEntry, RunnableModel};
+pub use settings::{MAX_HORIZON_MONTHS, Overrides};
+
+use std::path::Path;
+use std::time::Instant;
+
+use levee_engine::{Control, EngineError};
+use levee_model::{RunSettings, ScenarioContext};
+use levee_scenario::{Diagnostics, Provenance, Scenario};
+
+/// A scenario that passed validation, ready to run.
+pub struct Prepared {
+    /// Scenario name from `[scenario] name`.
+    pub name: String,
+    /// File name of the scenario (no directories, so the summary does not depend on where it is run).
+    pub file_name: String,
+    /// BLAKE3 hash of the scenario and its data files.
+    pub hash: String,
+    /// Run settings after command-line overrides.
+    pub settings: RunSettings,
+    /// Shared context.
+    pub context: ScenarioContext,
+    /// Validated models, in registry order.
+    pub models: Vec<(&'static str, Box<dyn RunnableModel>)>,
+    /// Sources and assumptions stated in the scenario.
+    pub provenance: Vec<Provenance>,
+}
+
+/// Read and validate a scenario file completely. Every problem in every
+/// section is reported at once.
+pub fn prepare(path: &Path, overrides: &Overrides) -> Result<Prepared, Diagnostics> {
+    let sc = Scenario::load(path)?;
+    let prepared = {
+        let root = sc.root();
+        let head = settings::read_head(&root, overrides);
+        let fx = sc.fx();
+        let _ = root.has("fx");
+        let mut models = Vec::new();
+        let mut any_section = false;
+        for entry in MODELS {
+            let Some(section) = root.table(entry.section) else {
+                continue;
+            };
+            any_section = true;
+            let Some(head) = head.as_ref() else {
+                continue;
+            };
+            let ctx = ScenarioContext {
+                fx: fx.clone(),
+                currency: head.currency,
+                start: head.settings.start,
+                horizon_months: head.settings.horizon_months,
+            };
+            if let Some(m) = (entry.build)(&section, &ctx) {
+                if overrides.sections.as_ref().is_none_or(|s| s.iter().any(|x| x == entry.section)) {
+                    models.push((entry.section, m));
+                }
+            }
+        }
+        if !any_section {
+            root.error(
+                "no model section".into(),
+                format!(
+                    "at least one of {}",
+                    MODELS.iter().map(|m| format!("[{}]", m.section)).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        if let Some(want) = &overrides.sections {
+            for w in want {
+                if !MODELS.iter().any(|m| m.section == w) {
+                    root.error(
+                        format!("--only {w:?}"),
+                        format!("one of {}", MODELS.iter().map(|m| m.section).collect::<Vec<_>>().join(", ")),
+                    );
+                }
+            }
+        }
+        head.map(|h| (h, models))
+    };
+    sc.check()?;
+    let Some((head, models)) = prepared else {
+        return Err(Diagnostics::default());
+    };
+    Ok(Prepared {
+        name: head.name,
+        file_name: path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        hash: sc.content_hash(),
+        context: ScenarioContext {
+            fx: sc.fx(),
+            currency: head.currency,
+            start: head.settings.start,
+            horizon_months: head.settings.horizon_months,
+        },
+        settings: head.settings,
+        models,
+        provenance: sc.provenance(),
+    })
+}
+
+/// Run every model of a prepared scenario.
+pub fn execute(p: &Prepared, control: &Control) -> Result<RunResult, EngineError> {
+    let mut outputs = Vec::new();
+    let mut timings = Vec::new();
+    for (name, m) in &p.models {
+        let t0 = Instant::now();
+        let out = m.run(&p.settings, control)?;
+        timings.push((*name, t0.elapsed().as_secs_f64()));
+        outputs.push((*name, out));
+    }
+    Ok(outputs::assemble(p, outputs, timings))
+}
