@@ -6,10 +6,12 @@
 //! the outputs. It knows nothing of the command line.
 
 pub mod examples;
+mod compare;
 mod outputs;
 mod registry;
 mod settings;
 
+pub use compare::{Comparison, compare};
 pub use outputs::{RunResult, write_outputs};
 pub use registry::{MODELS, ModelEntry, RunnableModel};
 pub use settings::{MAX_HORIZON_MONTHS, Overrides};
@@ -19,7 +21,7 @@ use std::time::Instant;
 
 use levee_engine::{Control, EngineError};
 use levee_model::{RunSettings, ScenarioContext};
-use levee_scenario::{Diagnostics, Provenance, Scenario};
+use levee_scenario::{Diagnostics, Provenance, Reform, Scenario};
 
 /// A scenario that passed validation, ready to run.
 pub struct Prepared {
@@ -42,7 +44,31 @@ pub struct Prepared {
 /// Read and validate a scenario file completely. Every problem in every
 /// section is reported at once.
 pub fn prepare(path: &Path, overrides: &Overrides) -> Result<Prepared, Diagnostics> {
-    let sc = Scenario::load(path)?;
+    prepare_scenario(Scenario::load(path)?, path, overrides)
+}
+
+/// Read a baseline scenario and a reform, apply the reform, and validate both
+/// whole. Returns (baseline, reformed, reform).
+pub fn prepare_reform(
+    path: &Path,
+    reform_path: &Path,
+    overrides: &Overrides,
+) -> Result<(Prepared, Prepared, Reform), Diagnostics> {
+    let reform = Reform::load(reform_path)?;
+    let base_sc = Scenario::load(path)?;
+    let text = reform.apply(base_sc.text())?;
+    let reformed = Scenario::from_str(path, &text)?;
+    let base = prepare_scenario(base_sc, path, overrides)?;
+    let re = prepare_scenario(reformed, path, overrides).map_err(|mut d| {
+        for e in &mut d.0 {
+            e.expected = format!("{} (after applying reform {})", e.expected, reform_path.display());
+        }
+        d
+    })?;
+    Ok((base, re, reform))
+}
+
+fn prepare_scenario(sc: Scenario, path: &Path, overrides: &Overrides) -> Result<Prepared, Diagnostics> {
     let prepared = {
         let root = sc.root();
         let head = settings::read_head(&root, overrides);

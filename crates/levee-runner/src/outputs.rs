@@ -116,19 +116,25 @@ pub(crate) fn assemble(
 /// Write `summary.json`, `paths.csv` and `run.json` into `dir` atomically:
 /// all three are written to temporary files first and renamed only when all
 /// are complete and flushed.
-pub fn write_outputs(dir: &Path, r: &RunResult) -> std::io::Result<()> {
+///
+/// `extra` names further files (e.g. a reform comparison) written the same way.
+pub fn write_outputs(dir: &Path, r: &RunResult, extra: &[(&str, &str)]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let pid = std::process::id();
     let tmp = |name: &str| dir.join(format!(".{name}.{pid}.tmp"));
-    let files: [(&str, PathBuf); 3] = [
+    let mut files: Vec<(&str, PathBuf)> = vec![
         ("summary.json", tmp("summary.json")),
         ("paths.csv", tmp("paths.csv")),
         ("run.json", tmp("run.json")),
     ];
+    files.extend(extra.iter().map(|(n, _)| (*n, tmp(n))));
     let result = (|| {
         write_file(&files[0].1, |w| w.write_all(r.summary_json.as_bytes()))?;
         write_file(&files[1].1, |w| write_paths_csv(w, r))?;
         write_file(&files[2].1, |w| w.write_all(r.run_json.as_bytes()))?;
+        for (i, (_, body)) in extra.iter().enumerate() {
+            write_file(&files[3 + i].1, |w| w.write_all(body.as_bytes()))?;
+        }
         for (name, t) in &files {
             std::fs::rename(t, dir.join(name))?;
         }

@@ -29,8 +29,10 @@
 mod csvfile;
 mod diagnostic;
 mod reader;
+mod reform;
 
 pub use csvfile::{CsvRow, CsvTable};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use levee_units::Dimension;
 pub use reader::{Provenance, Scenario, Table};
+pub use reform::{Change, Reform};

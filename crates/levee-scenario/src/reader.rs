@@ -751,6 +751,23 @@ impl<'a> Table<'a> {
         Dated::from_steps(steps).ok()
     }
 
+    /// The raw TOML value of `key` with its 1-based line and column (for reforms).
+    pub fn raw_value(&self, key: &str) -> Option<(Value, usize, usize)> {
+        let s = self.slot(key)?;
+        let (line, col) = s
+            .span
+            .clone()
+            .map(|r| line_col(&self.sc.text, &self.sc.line_starts, r.start))
+            .unwrap_or((0, 0));
+        match s.item.as_value() {
+            Some(v) => Some((v.clone(), line, col)),
+            None => {
+                self.err(s.span, &s.path, describe_item(s.item), "a value (a table must be written inline: { … })".into());
+                None
+            }
+        }
+    }
+
     /// A CSV file named by `key` (a path relative to the scenario file).
     pub fn csv(&self, key: &str) -> Option<CsvTable> {
         let s = self.slot(key)?;

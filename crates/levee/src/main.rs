@@ -42,6 +42,10 @@ enum Command {
         /// Write summary.json, paths.csv and run.json into this directory.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A reform file: run the baseline and the reformed scenario on the same
+        /// paths and draws and compare them (writes comparison.json with --out).
+        #[arg(long)]
+        reform: Option<PathBuf>,
         /// Print the summary JSON instead of the table.
         #[arg(long)]
         json: bool,
@@ -95,6 +99,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             chunk_size,
             only,
             out,
+            reform,
             json,
             quiet,
         } => {
@@ -105,7 +110,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 chunk_size,
                 sections: only,
             };
-            run(file, overrides, out, json, quiet)
+            run(file, reform, overrides, out, json, quiet)
         }
         Command::Validate { files } => {
             let mut bad = false;
@@ -158,13 +163,29 @@ fn example(name: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCod
     }
 }
 
-fn run(file: PathBuf, overrides: Overrides, out: Option<PathBuf>, json: bool, quiet: bool) -> anyhow::Result<ExitCode> {
-    let prepared = match levee_runner::prepare(&file, &overrides) {
-        Ok(p) => p,
-        Err(d) => {
-            eprintln!("{d}");
-            return Ok(ExitCode::from(EXIT_INPUT));
-        }
+fn run(
+    file: PathBuf,
+    reform: Option<PathBuf>,
+    overrides: Overrides,
+    out: Option<PathBuf>,
+    json: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let (prepared, reformed) = match &reform {
+        None => match levee_runner::prepare(&file, &overrides) {
+            Ok(p) => (p, None),
+            Err(d) => {
+                eprintln!("{d}");
+                return Ok(ExitCode::from(EXIT_INPUT));
+            }
+        },
+        Some(r) => match levee_runner::prepare_reform(&file, r, &overrides) {
+            Ok((b, p, rf)) => (b, Some((p, rf))),
+            Err(d) => {
+                eprintln!("{d}");
+                return Ok(ExitCode::from(EXIT_INPUT));
+            }
+        },
     };
     let control = Arc::new(Control::default());
     {
@@ -177,7 +198,8 @@ fn run(file: PathBuf, overrides: Overrides, out: Option<PathBuf>, json: bool, qu
             c.cancel();
         });
     }
-    let total = prepared.settings.paths * prepared.models.len() as u64;
+    let runs = if reformed.is_some() { 2 } else { 1 };
+    let total = prepared.settings.paths * prepared.models.len() as u64 * runs;
     let show = !quiet && std::io::stderr().is_terminal();
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let bar_thread = show.then(|| {
@@ -185,12 +207,18 @@ fn run(file: PathBuf, overrides: Overrides, out: Option<PathBuf>, json: bool, qu
         let d = Arc::clone(&done);
         std::thread::spawn(move || progress(&c, &d, total))
     });
-    let result = levee_runner::execute(&prepared, &control);
+    let result = levee_runner::execute(&prepared, &control).and_then(|base| {
+        let re = match &reformed {
+            Some((p, rf)) => Some((levee_runner::execute(p, &control)?, rf)),
+            None => None,
+        };
+        Ok((base, re))
+    });
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     if let Some(t) = bar_thread {
         let _ = t.join();
     }
-    let result = match result {
+    let (result, re) = match result {
         Ok(r) => r,
         Err(EngineError::Cancelled) => {
             eprintln!("interrupted: the run was stopped before it finished; nothing was written");
@@ -198,18 +226,27 @@ fn run(file: PathBuf, overrides: Overrides, out: Option<PathBuf>, json: bool, qu
         }
         Err(e) => return Err(e.into()),
     };
+    let comparison = re.as_ref().map(|(r, rf)| (levee_runner::compare(&result, r, rf), r));
     if let Some(dir) = &out {
-        levee_runner::write_outputs(dir, &result)
+        let extra: Vec<(&str, &str)> = match &comparison {
+            Some((c, r)) => vec![("comparison.json", c.json.as_str()), ("reform-summary.json", r.summary_json.as_str())],
+            None => vec![],
+        };
+        levee_runner::write_outputs(dir, &result, &extra)
             .map_err(|e| anyhow::anyhow!("writing outputs to {}: {e}", dir.display()))?;
     }
     let mut stdout = std::io::stdout().lock();
-    if json {
-        stdout.write_all(result.summary_json.as_bytes())?;
-    } else {
-        stdout.write_all(result.text.as_bytes())?;
-        if let Some(dir) = &out {
-            writeln!(stdout, "wrote summary.json, paths.csv and run.json to {}", dir.display())?;
+    match (&comparison, json) {
+        (Some((c, _)), true) => stdout.write_all(c.json.as_bytes())?,
+        (None, true) => stdout.write_all(result.summary_json.as_bytes())?,
+        (Some((c, _)), false) => {
+            stdout.write_all(result.text.as_bytes())?;
+            stdout.write_all(c.text.as_bytes())?;
         }
+        (None, false) => stdout.write_all(result.text.as_bytes())?,
+    }
+    if let (Some(dir), false) = (&out, json) {
+        writeln!(stdout, "wrote results to {}", dir.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }
