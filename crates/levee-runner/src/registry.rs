@@ -20,5 +20,39 @@ pub struct ModelEntry {
     pub build: fn(&Table, &ScenarioContext) -> Option<Box<dyn RunnableModel>>,
 }
 
+macro_rules! runnable {
+    ($ty:ty) => {
+        impl RunnableModel for $ty {
+            fn run(&self, settings: &RunSettings, control: &Control) -> Result<ModelOutput, EngineError> {
+                <$ty>::run(self, settings, control)
+            }
+        }
+    };
+}
+
+runnable!(levee_minerals::MineralsModel);
+runnable!(levee_insurance::InsuranceModel);
+runnable!(levee_funding::FundingModel);
+
+fn boxed<M: RunnableModel + 'static>(m: Option<M>) -> Option<Box<dyn RunnableModel>> {
+    m.map(|m| Box::new(m) as Box<dyn RunnableModel>)
+}
+
 /// Every model, in the order they run and appear in outputs.
-pub const MODELS: &[ModelEntry] = &[];
+pub const MODELS: &[ModelEntry] = &[
+    ModelEntry {
+        section: "minerals",
+        about: "critical-minerals supply security: shortfalls, stockpiles, diversification",
+        build: |t, c| boxed(levee_minerals::MineralsModel::from_scenario(t, c)),
+    },
+    ModelEntry {
+        section: "insurance",
+        about: "trade and investment insurance: portfolio losses, capital, underwriting capacity",
+        build: |t, c| boxed(levee_insurance::InsuranceModel::from_scenario(t, c)),
+    },
+    ModelEntry {
+        section: "funding",
+        about: "funding programs: steady vs ad hoc budgets for long-cycle projects",
+        build: |t, c| boxed(levee_funding::FundingModel::from_scenario(t, c)),
+    },
+];

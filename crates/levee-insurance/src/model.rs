@@ -1,0 +1,437 @@
+//! The insurance model: compile the validated section into a simulator, run it
+//! on the engine, and summarise losses, capital, capacity and contributions.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use levee_engine::{Control, EngineError, RunPlan, Simulation};
+use levee_model::{ModelOutput, RunSettings, ScenarioContext, finite, fmt_money};
+use levee_rng::{Stream, normal_inv_cdf};
+use levee_units::Currency;
+use serde_json::{Value, json};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use crate::config::{Config, Method};
+use crate::portfolio::{COMMERCIAL, EXPROPRIATION, TRANSFER, WAR};
+use crate::sim::{Band, Cell, Event, PolRt, Scratch, Shift, Sim, Unit};
+use crate::special::BetaTable;
+use crate::tail::{Measure, Weighted};
+
+/// Fixed-point scale of the per-policy accumulators (2⁻²⁰ of a currency unit):
+/// integer sums are exact and associative, so per-policy totals do not depend
+/// on how paths were grouped into chunks.
+const FIXED: f64 = 1_048_576.0;
+
+#[inline]
+fn to_fixed(x: f64) -> i128 {
+    (x * FIXED).round() as i128
+}
+
+fn from_fixed(x: i128) -> f64 {
+    x as f64 / FIXED
+}
+
+/// Trade and investment insurance: the insured portfolio's loss distribution,
+/// capital and underwriting capacity.
+#[derive(Clone, Debug)]
+pub struct InsuranceModel {
+    cfg: Config,
+    currency: Currency,
+}
+
+/// Per-path and per-policy results of a run, for tests and the runner.
+#[derive(Clone, Debug)]
+pub struct RunDetail {
+    /// Book loss per path.
+    pub book: Vec<f64>,
+    /// Pipeline loss per path.
+    pub pipe: Vec<f64>,
+    /// Likelihood ratio per path.
+    pub weight: Vec<f64>,
+    /// Per-policy EL contribution.
+    pub el: Vec<f64>,
+    /// Per-policy VaR contribution at the solvency level.
+    pub var: Vec<f64>,
+    /// Per-policy ES contribution at the solvency level.
+    pub es: Vec<f64>,
+    /// Portfolio VaR and ES at the solvency level (book + pipeline).
+    pub var_es: (f64, f64),
+}
+
+struct Pass1<'a> {
+    sim: &'a Sim,
+}
+
+struct Chunk1 {
+    out: Vec<crate::sim::PathOut>,
+    el: Vec<i128>,
+}
+
+impl Simulation for Pass1<'_> {
+    type Chunk = Chunk1;
+    fn simulate(&self, paths: Range<u64>) -> Chunk1 {
+        let mut scr: Scratch = self.sim.scratch();
+        let mut el = vec![0i128; self.sim.pols.len()];
+        let mut out = Vec::with_capacity((paths.end - paths.start) as usize);
+        for p in paths {
+            let mut claims: Vec<(u32, f64)> = Vec::new();
+            let r = self.sim.path(p, &mut scr, &mut |i, l| claims.push((i, l)));
+            for (i, l) in claims {
+                el[i as usize] += to_fixed(r.weight * l);
+            }
+            out.push(r);
+        }
+        Chunk1 { out, el }
+    }
+}
+
+struct Pass2<'a> {
+    sim: &'a Sim,
+    loss: &'a [f64],
+    weight: &'a [f64],
+    var: f64,
+    win: (f64, f64),
+}
+
+#[derive(Default)]
+struct Chunk2 {
+    tail: Vec<i128>,
+    atom: Vec<i128>,
+    atom_n: u64,
+    win: Vec<i128>,
+}
+
+impl Simulation for Pass2<'_> {
+    type Chunk = Chunk2;
+    fn simulate(&self, paths: Range<u64>) -> Chunk2 {
+        let n = self.sim.pols.len();
+        let mut c = Chunk2::default();
+        let lo = self.var.min(self.win.0);
+        let mut scr: Option<Scratch> = None;
+        for p in paths {
+            let l = self.loss[p as usize];
+            if l < lo {
+                continue;
+            }
+            if c.tail.is_empty() {
+                c = Chunk2 { tail: vec![0; n], atom: vec![0; n], atom_n: 0, win: vec![0; n] };
+            }
+            let scr = scr.get_or_insert_with(|| self.sim.scratch());
+            let w = self.weight[p as usize];
+            let mut claims: Vec<(u32, f64)> = Vec::new();
+            self.sim.path(p, scr, &mut |i, x| claims.push((i, x)));
+            let in_win = l >= self.win.0 && l <= self.win.1;
+            if l == self.var {
+                c.atom_n += 1;
+            }
+            for (i, x) in claims {
+                let i = i as usize;
+                if l > self.var {
+                    c.tail[i] += to_fixed(w * x);
+                } else if l == self.var {
+                    c.atom[i] += to_fixed(x);
+                }
+                if in_win {
+                    c.win[i] += to_fixed(w * x);
+                }
+            }
+        }
+        c
+    }
+}
+
+fn horizon_pd(p: f64, years: f64) -> f64 {
+    1.0 - (1.0 - p).powf(years)
+}
+
+impl InsuranceModel {
+    /// Read and validate the `[insurance]` table. Returns None if any error was recorded in the scenario.
+    pub fn from_scenario(section: &levee_scenario::Table, ctx: &ScenarioContext) -> Option<Self> {
+        let cfg = crate::config::read(section, ctx)?;
+        if cfg.policies.is_empty() {
+            section.error_at_key("portfolio", "a portfolio without policies".into(), "at least one policy row".into());
+            return None;
+        }
+        Some(InsuranceModel { cfg, currency: ctx.currency })
+    }
+
+    /// The validated configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Compile the simulator for a seed (without an IS shift).
+    pub fn compile(&self, seed: u64) -> Sim {
+        let cfg = &self.cfg;
+        let h = cfg.horizon_years as f64;
+        let t = cfg.t_dof.and_then(|nu| StudentsT::new(0.0, 1.0, nu as f64).ok());
+        let thr = |p: f64| match &t {
+            Some(t) => t.inverse_cdf(p),
+            None => normal_inv_cdf(p),
+        };
+        // Cells.
+        let mut cell_of: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+        let mut cells = Vec::new();
+        for p in &cfg.policies {
+            cell_of.entry((p.country, p.sector)).or_insert_with(|| {
+                let (bg, bc, bs) = (cfg.global_loading, cfg.countries[p.country].loading, cfg.sectors[p.sector].loading);
+                let r2 = bg * bg + bc * bc + bs * bs;
+                cells.push(Cell { country: p.country, sector: p.sector, bg, bc, bs, b: (1.0 - r2).sqrt(), sd: r2.sqrt() });
+                (cells.len() - 1) as u32
+            });
+        }
+        // Beta tables per distinct (mean, dispersion).
+        let mut tabkey: Vec<(u64, u64)> = Vec::new();
+        let mut tables = Vec::new();
+        let mut pols = Vec::new();
+        for p in &cfg.policies {
+            let table = if p.lgd_dispersion > 0.0 {
+                let key = (p.lgd.to_bits(), p.lgd_dispersion.to_bits());
+                match tabkey.iter().position(|k| *k == key) {
+                    Some(i) => i as u32,
+                    None => {
+                        tabkey.push(key);
+                        tables.push(BetaTable::new(p.lgd, p.lgd_dispersion));
+                        (tables.len() - 1) as u32
+                    }
+                }
+            } else {
+                u32::MAX
+            };
+            pols.push(PolRt { exposure: p.exposure, lgd: p.lgd, table, cell: cell_of[&(p.country, p.sector)], pipeline: p.pipeline });
+        }
+        // Obligors: policies covering commercial default, grouped by obligor (first appearance order).
+        let mut ob_index: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut ob_pols: Vec<Vec<u32>> = Vec::new();
+        let mut ob_attr: Vec<(f64, u32)> = Vec::new();
+        for (i, p) in cfg.policies.iter().enumerate() {
+            if p.perils & COMMERCIAL == 0 {
+                continue;
+            }
+            let k = *ob_index.entry(p.obligor.as_str()).or_insert_with(|| {
+                ob_pols.push(Vec::new());
+                ob_attr.push((p.pd, cell_of[&(p.country, p.sector)]));
+                ob_pols.len() - 1
+            });
+            ob_pols[k].push(i as u32);
+        }
+        // Horizon PD of an obligor: the longest tenor among its policies, capped at the horizon.
+        let mut order: Vec<usize> = (0..ob_pols.len()).collect();
+        let ob_pd: Vec<f64> = (0..ob_pols.len())
+            .map(|k| {
+                let tenor = ob_pols[k].iter().map(|&i| cfg.policies[i as usize].tenor_years).fold(0.0, f64::max);
+                horizon_pd(ob_attr[k].0, tenor.min(h))
+            })
+            .collect();
+        order.sort_by(|&a, &b| ob_attr[a].1.cmp(&ob_attr[b].1).then(ob_pd[b].total_cmp(&ob_pd[a])).then(a.cmp(&b)));
+        let mut units = Vec::new();
+        let mut unit_pol = Vec::new();
+        let mut bands: Vec<Band> = Vec::new();
+        let mut band_pd = 0.0;
+        for k in order {
+            let cell = ob_attr[k].1;
+            let pd = ob_pd[k];
+            let c = thr(pd);
+            let start = unit_pol.len() as u32;
+            unit_pol.extend_from_slice(&ob_pols[k]);
+            let ui = units.len() as u32;
+            let w: f64 = ob_pols[k].iter().map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd).sum();
+            units.push(Unit { c, pol_start: start, pol_end: unit_pol.len() as u32, w });
+            match bands.last_mut() {
+                Some(b) if b.cell == cell && pd >= 0.5 * band_pd => {
+                    b.end = ui + 1;
+                    b.w_max = b.w_max.max(w);
+                }
+                _ => {
+                    band_pd = pd;
+                    bands.push(Band { cell, c_top: c, start: ui, end: ui + 1, w_max: w });
+                }
+            }
+        }
+        // Political events: one per (country, peril) with positive probability.
+        let mut events = Vec::new();
+        for (ci, c) in cfg.countries.iter().enumerate() {
+            for (e, bit) in [TRANSFER, EXPROPRIATION, WAR].into_iter().enumerate() {
+                let q = c.events[e];
+                if q <= 0.0 {
+                    continue;
+                }
+                let pols: Vec<u32> = cfg
+                    .policies
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.country == ci && p.perils & bit != 0)
+                    .map(|(i, _)| i as u32)
+                    .collect();
+                if !pols.is_empty() {
+                    let w = pols.iter().map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd).sum();
+                    events.push(Event { threshold: normal_inv_cdf(horizon_pd(q, h)), pols, w });
+                }
+            }
+        }
+        Sim {
+            nc: cfg.countries.len(),
+            ns: cfg.sectors.len(),
+            chol: cfg.chol.clone(),
+            cells,
+            bands,
+            units,
+            unit_pol,
+            pols,
+            events,
+            tables,
+            nu: cfg.t_dof,
+            rho_lgd: cfg.lgd_factor_loading,
+            pol_loading: cfg.political_correlation.sqrt(),
+            shift: Shift::default(),
+            twist: Vec::new(),
+            s_factor: Stream::new(seed, "insurance/factors"),
+            s_idio: Stream::new(seed, "insurance/idiosyncratic"),
+            s_pol: Stream::new(seed, "insurance/political"),
+            s_lgd: Stream::new(seed, "insurance/lgd"),
+            s_mix: Stream::new(seed, "insurance/is-mixture"),
+        }
+    }
+
+    /// The simulator with the importance-sampling settings tuned for the
+    /// configured levels (with defensive components): (1) x₀ from the conditional-mean pilot at the highest
+    /// level α*; (2) a pilot IS run of 1,000 paths on an independent seed with
+    /// the shift and twist tuned at x₀, whose VaR at each configured level (and
+    /// the solvency level) become the twisting targets; (3) the shift tuned at
+    /// the VaR_α* target, the twist an equal mixture over the targets (one IS
+    /// distribution per level, so that every level is sampled). Deterministic
+    /// for a seed.
+    pub fn compile_tuned(&self, seed: u64) -> (Sim, Option<crate::shift::Tuned>) {
+        let mut sim = self.compile(seed);
+        if self.cfg.method == Method::Plain {
+            return (sim, None);
+        }
+        let mut levels = self.cfg.levels.clone();
+        levels.push(self.cfg.capital.level);
+        levels.sort_by(f64::total_cmp);
+        levels.dedup();
+        let alpha = levels.last().copied().unwrap_or(0.999);
+        let x0 = crate::shift::initial_target(&sim, alpha, seed, 2000);
+        let mut pilot = self.compile(seed ^ 0x5851_F42D_4C95_7F2D);
+        pilot.shift = crate::shift::tune_shift(&pilot, x0);
+        if self.cfg.twist {
+            pilot.twist = vec![x0];
+        }
+        let mut scr = pilot.scratch();
+        let outs: Vec<crate::sim::PathOut> = (0..1000).map(|p| pilot.path(p, &mut scr, &mut |_, _| {})).collect();
+        let l: Vec<f64> = outs.iter().map(|o| o.book + o.pipe).collect();
+        let w: Vec<f64> = outs.iter().map(|o| o.weight).collect();
+        let ws = Weighted::new(&l, Some(&w));
+        let mut targets: Vec<f64> = levels.iter().map(|&a| ws.var(a)).filter(|x| *x > 0.0 && x.is_finite()).collect();
+        targets.dedup();
+        let x = targets.last().copied().unwrap_or(x0);
+        sim.shift = crate::shift::tune_shift(&sim, x);
+        // Defensive mixtures (Hesterberg 1995): the unshifted factor law keeps
+        // 10% of the mixture and θ = 0 (target 0) is one of the twists, so
+        // likelihood ratios stay bounded and the body of the distribution (EL)
+        // is still sampled.
+        if !sim.shift.comps.is_empty() && !sim.shift.comps.iter().any(|(m, _)| m.iter().all(|v| *v == 0.0)) {
+            for c in sim.shift.comps.iter_mut() {
+                c.1 *= 0.9;
+            }
+            sim.shift.comps.insert(0, (vec![0.0; sim.dim()], 0.1));
+        }
+        if self.cfg.twist {
+            let mut t = vec![0.0];
+            t.extend(if targets.is_empty() { vec![x0] } else { targets });
+            sim.twist = t;
+        }
+        let tuned = crate::shift::Tuned { shift: sim.shift.clone(), target: x };
+        (sim, Some(tuned))
+    }
+
+    /// Run both passes and return per-path and per-policy detail.
+    pub fn run_detail(&self, sim: &Sim, settings: &RunSettings, control: &Control) -> Result<RunDetail, EngineError> {
+        let plan = RunPlan { paths: settings.paths, chunk_size: settings.chunk_size, threads: settings.threads };
+        let chunks = levee_engine::run(&Pass1 { sim }, &plan, control)?;
+        let n = sim.pols.len();
+        let np = settings.paths as usize;
+        let (mut book, mut pipe, mut weight) = (Vec::with_capacity(np), Vec::with_capacity(np), Vec::with_capacity(np));
+        let mut el = vec![0i128; n];
+        for c in chunks {
+            for o in c.out {
+                book.push(o.book);
+                pipe.push(o.pipe);
+                weight.push(o.weight);
+            }
+            for (a, b) in el.iter_mut().zip(c.el) {
+                *a += b;
+            }
+        }
+        let total: Vec<f64> = book.iter().zip(&pipe).map(|(a, b)| a + b).collect();
+        let alpha = self.cfg.capital.level;
+        let ws = Weighted::new(&total, Some(&weight));
+        let var = ws.var(alpha);
+        let es = ws.es_measure(alpha, var).value;
+        let h = self.cfg.var_window * (1.0 - alpha);
+        let win = (ws.var((alpha - h).max(0.0)), ws.var((alpha + h).min(1.0 - 1e-15)));
+        let chunks2 = levee_engine::run(&Pass2 { sim, loss: &total, weight: &weight, var, win }, &plan, control)?;
+        let (mut tail, mut atom, mut wsum) = (vec![0i128; n], vec![0i128; n], vec![0i128; n]);
+        let mut atom_n = 0u64;
+        for c in chunks2 {
+            if c.tail.is_empty() {
+                continue;
+            }
+            for i in 0..n {
+                tail[i] += c.tail[i];
+                atom[i] += c.atom[i];
+                wsum[i] += c.win[i];
+            }
+            atom_n += c.atom_n;
+        }
+        let nf = np as f64;
+        let above: f64 = total.iter().zip(&weight).filter(|(l, _)| **l > var).map(|(_, w)| *w).sum::<f64>() / nf;
+        let beta = ((1.0 - alpha) - above).max(0.0);
+        let es_c: Vec<f64> = (0..n)
+            .map(|i| {
+                let a = if atom_n > 0 { from_fixed(atom[i]) / atom_n as f64 } else { 0.0 };
+                (from_fixed(tail[i]) / nf + beta * a) / (1.0 - alpha)
+            })
+            .collect();
+        let wtot: i128 = wsum.iter().sum();
+        let var_c: Vec<f64> = (0..n)
+            .map(|i| if wtot > 0 { var * wsum[i] as f64 / wtot as f64 } else { 0.0 })
+            .collect();
+        Ok(RunDetail {
+            book,
+            pipe,
+            weight,
+            el: el.iter().map(|&x| from_fixed(x) / nf).collect(),
+            var: var_c,
+            es: es_c,
+            var_es: (var, es),
+        })
+    }
+
+    /// Run on the engine. Deterministic for a given settings.seed and settings.paths.
+    pub fn run(&self, settings: &RunSettings, control: &Control) -> Result<ModelOutput, EngineError> {
+        let (sim, tuned) = self.compile_tuned(settings.seed);
+        let d = self.run_detail(&sim, settings, control)?;
+        Ok(crate::report::build(self, &sim, tuned.as_ref(), &d, settings))
+    }
+
+    /// Reporting currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+}
+
+/// Risk measures of a weighted sample at a level, as JSON and for text.
+pub(crate) fn measures(ws: &Weighted, alpha: f64) -> (Measure, Measure) {
+    let v = ws.var_measure(alpha);
+    let e = ws.es_measure(alpha, v.value);
+    (v, e)
+}
+
+pub(crate) fn json_measure(m: &Measure) -> Value {
+    json!({ "value": finite(m.value), "std_error": finite(m.std_error), "ci95": [finite(m.ci95_low), finite(m.ci95_high)] })
+}
+
+pub(crate) fn text_row(name: &str, m: &Measure, c: Currency) -> Vec<String> {
+    vec![name.into(), fmt_money(m.value, c), fmt_money(m.std_error, c), format!("{} – {}", fmt_money(m.ci95_low, c), fmt_money(m.ci95_high, c))]
+}

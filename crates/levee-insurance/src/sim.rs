@@ -1,0 +1,505 @@
+//! The path simulator: a multi-factor Gaussian or Student-t copula over
+//! obligors, country political events, stochastic (beta) LGD correlated with
+//! the systematic factor, and an optional importance-sampling factor shift.
+//!
+//! Exact reformulation used for speed (see docs/models/insurance.md §5):
+//! given the factors, obligors are independent Bernoulli(p_u(z)). Obligors of
+//! one (country, sector) cell share the systematic value y and scale b, so
+//! within a *band* of obligors whose thresholds are close, defaults are drawn
+//! by **geometric skipping with thinning**: candidate gaps are geometric with
+//! the band's largest conditional PD p_top, and a candidate u is accepted with
+//! probability p_u(z)/p_top. Each obligor then defaults with probability
+//! exactly p_u(z), independently, at a cost proportional to the number of
+//! candidates instead of the number of obligors.
+
+use levee_rng::{Stream, normal_cdf, normal_inv_cdf};
+
+use crate::special::BetaTable;
+
+/// Loading set of one (country, sector) cell.
+#[derive(Clone, Debug)]
+pub struct Cell {
+    /// Country index.
+    pub country: usize,
+    /// Sector index.
+    pub sector: usize,
+    /// Global loading.
+    pub bg: f64,
+    /// Country loading.
+    pub bc: f64,
+    /// Sector loading.
+    pub bs: f64,
+    /// Idiosyncratic scale √(1 − bg² − bc² − bs²).
+    pub b: f64,
+    /// Standard deviation of the systematic part √(bg² + bc² + bs²).
+    pub sd: f64,
+}
+
+/// A run of obligors of one cell with nearby thresholds.
+#[derive(Clone, Debug)]
+pub struct Band {
+    /// Cell index.
+    pub cell: u32,
+    /// Largest threshold in the band (that of its first obligor).
+    pub c_top: f64,
+    /// First obligor (index into `units`).
+    pub start: u32,
+    /// One past the last obligor.
+    pub end: u32,
+    /// Largest twisting weight (Σ exposure × mean LGD) of an obligor in the band.
+    pub w_max: f64,
+}
+
+/// An obligor: its default threshold and the policies that claim on its default.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// Default threshold (Φ⁻¹ or t_ν⁻¹ of the horizon PD).
+    pub c: f64,
+    /// First policy in `unit_pol`.
+    pub pol_start: u32,
+    /// One past the last.
+    pub pol_end: u32,
+    /// Twisting weight: Σ exposure × mean LGD of its policies.
+    pub w: f64,
+}
+
+/// Run-time data of a policy.
+#[derive(Clone, Debug)]
+pub struct PolRt {
+    /// Insured exposure, reporting currency.
+    pub exposure: f64,
+    /// LGD mean.
+    pub lgd: f64,
+    /// Index of its beta table, or `u32::MAX` for a fixed LGD.
+    pub table: u32,
+    /// Cell of the policy.
+    pub cell: u32,
+    /// Pipeline policy.
+    pub pipeline: bool,
+}
+
+/// A political event of one peril in one country.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// Threshold Φ⁻¹(q_H) of the latent event variable.
+    pub threshold: f64,
+    /// Policies in the country that cover the peril.
+    pub pols: Vec<u32>,
+    /// Twisting weight: Σ exposure × mean LGD of those policies.
+    pub w: f64,
+}
+
+/// A mixture of factor mean shifts for importance sampling.
+#[derive(Clone, Debug, Default)]
+pub struct Shift {
+    /// Components: (mean vector μ_k, probability π_k).
+    pub comps: Vec<(Vec<f64>, f64)>,
+}
+
+/// The compiled simulator.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    /// Number of countries.
+    pub nc: usize,
+    /// Number of sectors.
+    pub ns: usize,
+    /// Lower Cholesky factor of the country-factor correlation (nc × nc, row major).
+    pub chol: Vec<f64>,
+    /// Cells.
+    pub cells: Vec<Cell>,
+    /// Bands.
+    pub bands: Vec<Band>,
+    /// Obligors.
+    pub units: Vec<Unit>,
+    /// Policies claiming on each obligor's default, grouped by obligor.
+    pub unit_pol: Vec<u32>,
+    /// Policies.
+    pub pols: Vec<PolRt>,
+    /// Political events.
+    pub events: Vec<Event>,
+    /// Beta tables.
+    pub tables: Vec<BetaTable>,
+    /// Student-t degrees of freedom (None: Gaussian copula).
+    pub nu: Option<u32>,
+    /// LGD loading on the normalised systematic factor.
+    pub rho_lgd: f64,
+    /// Loading of each political event on the common political factor (√ of the correlation).
+    pub pol_loading: f64,
+    /// IS shift (empty: plain Monte Carlo).
+    pub shift: Shift,
+    /// Exponential twisting targets x_k (Glasserman & Li step 1), used as an
+    /// equal-weight mixture; empty: no twisting.
+    pub twist: Vec<f64>,
+    /// Factor stream.
+    pub s_factor: Stream,
+    /// Idiosyncratic default stream (step = band).
+    pub s_idio: Stream,
+    /// Political event stream (step = event).
+    pub s_pol: Stream,
+    /// LGD stream (step = policy).
+    pub s_lgd: Stream,
+    /// Mixture-component stream.
+    pub s_mix: Stream,
+}
+
+/// One path's result.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PathOut {
+    /// Loss on the existing book.
+    pub book: f64,
+    /// Loss on the pipeline.
+    pub pipe: f64,
+    /// Likelihood ratio (1 under plain Monte Carlo).
+    pub weight: f64,
+}
+
+/// Per-thread scratch space.
+pub struct Scratch {
+    z: Vec<f64>,
+    cf: Vec<f64>,
+    y: Vec<f64>,
+    yn: Vec<f64>,
+    stamp: Vec<u64>,
+    pu: Vec<f64>,
+    pe: Vec<f64>,
+}
+
+#[inline]
+fn softplus(t: f64) -> f64 {
+    t.max(0.0) + (-t.abs()).exp().ln_1p()
+}
+
+/// Twisted probability p e^{θw}/(1 + p(e^{θw} − 1)) written as a logistic
+/// function of logit(p) + θw (no overflow).
+#[inline]
+fn twisted(p: f64, w: f64, theta: f64) -> f64 {
+    if theta == 0.0 {
+        return p;
+    }
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let t = (p / (1.0 - p)).ln() + theta * w;
+    1.0 / (1.0 + (-t).exp())
+}
+
+/// Solve Σ w_k q_k(θ) = x for θ ≥ 0 (safeguarded Newton) and return
+/// (θ, ψ(θ)) with ψ(θ) = Σ ln(1 − p_k + p_k e^{θ w_k}).
+pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
+    let mean: f64 = ps.iter().map(|(p, w)| p * w).sum();
+    let wmax = ps.iter().map(|(_, w)| *w).fold(0.0, f64::max);
+    if mean >= x || wmax <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let lg: Vec<f64> = ps.iter().map(|&(p, _)| if p <= 0.0 { f64::NEG_INFINITY } else { (p / (1.0 - p)).ln() }).collect();
+    let f = |th: f64| -> (f64, f64) {
+        let mut m = 0.0;
+        let mut d = 0.0;
+        for (&(_, w), &l) in ps.iter().zip(&lg) {
+            let q = 1.0 / (1.0 + (-(l + th * w)).exp());
+            m += w * q;
+            d += w * w * q * (1.0 - q);
+        }
+        (m - x, d)
+    };
+    let (mut lo, mut hi) = (0.0, 1.0 / wmax);
+    while f(hi).0 < 0.0 && hi < 1e4 / wmax {
+        lo = hi;
+        hi *= 2.0;
+    }
+    let mut th = 0.5 * (lo + hi);
+    for _ in 0..60 {
+        let (v, d) = f(th);
+        if v.abs() <= 1e-10 * x {
+            break;
+        }
+        if v < 0.0 {
+            lo = th;
+        } else {
+            hi = th;
+        }
+        let nt = if d > 0.0 { th - v / d } else { f64::NAN };
+        th = if nt > lo && nt < hi { nt } else { 0.5 * (lo + hi) };
+        if hi - lo <= 1e-14 * hi {
+            break;
+        }
+    }
+    let psi = ps
+        .iter()
+        .map(|&(p, w)| {
+            if p <= 0.0 {
+                0.0
+            } else {
+                (-p).ln_1p() + softplus((p / (1.0 - p)).ln() + th * w)
+            }
+        })
+        .sum();
+    (th, psi)
+}
+
+impl Sim {
+    /// Dimension of the shifted factor vector: global, countries, sectors.
+    /// (The political factor is drawn after them and is not shifted.)
+    pub fn dim(&self) -> usize {
+        1 + self.nc + self.ns
+    }
+
+    /// Fresh scratch space.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            z: vec![0.0; self.dim()],
+            cf: vec![0.0; self.nc],
+            y: vec![0.0; self.cells.len()],
+            yn: vec![0.0; self.cells.len()],
+            stamp: vec![0; self.pols.len()],
+            pu: vec![0.0; self.units.len()],
+            pe: vec![0.0; self.events.len()],
+        }
+    }
+
+    /// Systematic values y of every cell for the factor vector `z`.
+    pub fn cell_values(&self, z: &[f64], cf: &mut [f64], y: &mut [f64]) {
+        let nc = self.nc;
+        for i in 0..nc {
+            let mut s = 0.0;
+            for j in 0..=i {
+                s += self.chol[i * nc + j] * z[1 + j];
+            }
+            cf[i] = s;
+        }
+        for (k, c) in self.cells.iter().enumerate() {
+            y[k] = c.bg * z[0] + c.bc * cf[c.country] + c.bs * z[1 + nc + c.sector];
+        }
+    }
+
+    #[inline]
+    fn lgd(&self, i: u32, path: u64, yn: f64) -> f64 {
+        let p = &self.pols[i as usize];
+        match self.tables.get(p.table as usize) {
+            None => p.lgd,
+            Some(t) => {
+                let n = normal_inv_cdf(self.s_lgd.uniform(path, i, 0));
+                let r = self.rho_lgd;
+                t.quantile(normal_cdf(-r * yn + (1.0 - r * r).sqrt() * n))
+            }
+        }
+    }
+
+    /// Simulate path `path`; `sink(policy, loss)` sees every claim.
+    pub fn path(&self, path: u64, scr: &mut Scratch, sink: &mut impl FnMut(u32, f64)) -> PathOut {
+        let d = self.dim();
+        let mut dr = self.s_factor.draws(path, 0);
+        for v in scr.z.iter_mut() {
+            *v = dr.next_normal();
+        }
+        let pfac = dr.next_normal();
+        let mut weight = 1.0;
+        if !self.shift.comps.is_empty() {
+            let u = self.s_mix.uniform(path, 0, 0);
+            let mut acc = 0.0;
+            let mut pick = self.shift.comps.len() - 1;
+            for (k, (_, pi)) in self.shift.comps.iter().enumerate() {
+                acc += pi;
+                if u < acc {
+                    pick = k;
+                    break;
+                }
+            }
+            for (zi, mi) in scr.z.iter_mut().zip(&self.shift.comps[pick].0) {
+                *zi += mi;
+            }
+            // w = φ(z) / Σ π_k φ(z − μ_k) = 1 / Σ π_k exp(μ_k·z − |μ_k|²/2), by log-sum-exp.
+            let e: Vec<f64> = self
+                .shift
+                .comps
+                .iter()
+                .map(|(m, pi)| {
+                    let dot: f64 = m.iter().zip(&scr.z).map(|(a, b)| a * b).sum();
+                    let nn: f64 = m.iter().map(|a| a * a).sum();
+                    pi.ln() + dot - 0.5 * nn
+                })
+                .collect();
+            let mx = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let s: f64 = e.iter().map(|x| (x - mx).exp()).sum();
+            weight = (-(mx + s.ln())).exp();
+        }
+        debug_assert_eq!(scr.z.len(), d);
+        let scale = match self.nu {
+            None => 1.0,
+            Some(nu) => {
+                let mut w = self.s_factor.draws(path, 1);
+                let chi2: f64 = (0..nu).map(|_| w.next_normal().powi(2)).sum();
+                (chi2 / nu as f64).sqrt()
+            }
+        };
+        let Scratch { z, cf, y, yn, stamp, pu, pe } = scr;
+        self.cell_values(z, cf, y);
+        for (k, c) in self.cells.iter().enumerate() {
+            yn[k] = if c.sd > 0.0 { y[k] / c.sd } else { 0.0 };
+        }
+        let (lp, li) = (self.pol_loading, (1.0 - self.pol_loading * self.pol_loading).sqrt());
+        // Conditional event probabilities given the political factor:
+        // lp·P + li·η < threshold  ⇔  u < Φ((threshold − lp·P)/li) with η = Φ⁻¹(u).
+        for (k, ev) in self.events.iter().enumerate() {
+            pe[k] = normal_cdf((ev.threshold - lp * pfac) / li);
+        }
+        let mut theta = 0.0;
+        let mut twists: Vec<(f64, f64)> = Vec::new();
+        if !self.twist.is_empty() {
+            let mut ps: Vec<(f64, f64)> = Vec::with_capacity(self.units.len() + self.events.len());
+            for band in &self.bands {
+                let cell = &self.cells[band.cell as usize];
+                let yc = y[band.cell as usize];
+                for ui in band.start..band.end {
+                    let u = &self.units[ui as usize];
+                    let p = normal_cdf((scale * u.c - yc) / cell.b).min(1.0 - 1e-16);
+                    pu[ui as usize] = p;
+                    ps.push((p, u.w));
+                }
+            }
+            for (k, ev) in self.events.iter().enumerate() {
+                ps.push((pe[k].min(1.0 - 1e-16), ev.w));
+            }
+            twists = self.twist.iter().map(|&x| solve_twist(&ps, x)).collect();
+            let k = ((self.s_mix.uniform(path, 1, 0) * twists.len() as f64) as usize).min(twists.len() - 1);
+            theta = twists[k].0;
+        }
+        let mut surrogate = 0.0;
+        let tag = path + 1;
+        let mut book = 0.0;
+        let mut pipe = 0.0;
+        let mut claim = |i: u32, stamp: &mut [u64], book: &mut f64, pipe: &mut f64, yn: &[f64]| {
+            let slot = &mut stamp[i as usize];
+            if *slot == tag {
+                return;
+            }
+            *slot = tag;
+            let p = &self.pols[i as usize];
+            let loss = p.exposure * self.lgd(i, path, yn[p.cell as usize]);
+            if p.pipeline {
+                *pipe += loss;
+            } else {
+                *book += loss;
+            }
+            sink(i, loss);
+        };
+        for (bi, band) in self.bands.iter().enumerate() {
+            let cell = &self.cells[band.cell as usize];
+            let yc = y[band.cell as usize];
+            let p0 = normal_cdf((scale * band.c_top - yc) / cell.b);
+            // Under twisting the bound is the twist of the band's largest PD at its largest weight.
+            let pt = twisted(p0, band.w_max, theta);
+            if pt <= 0.0 {
+                continue;
+            }
+            let l1p = (-pt).ln_1p();
+            let n = (band.end - band.start) as f64;
+            let mut pos = -1.0f64;
+            let mut k = 0u32;
+            loop {
+                let [ug, ua] = self.s_idio.uniform_pair(path, bi as u32, k);
+                k += 1;
+                let gap = if pt >= 1.0 { 0.0 } else { (ug.ln() / l1p).floor() };
+                pos += gap + 1.0;
+                if pos >= n {
+                    break;
+                }
+                let ui = band.start + pos as u32;
+                let unit = &self.units[ui as usize];
+                let accept = if theta > 0.0 {
+                    ua * pt < twisted(pu[ui as usize], unit.w, theta)
+                } else {
+                    unit.c == band.c_top || ua * pt < normal_cdf((scale * unit.c - yc) / cell.b)
+                };
+                if accept {
+                    surrogate += unit.w;
+                    for &pi in &self.unit_pol[unit.pol_start as usize..unit.pol_end as usize] {
+                        claim(pi, stamp, &mut book, &mut pipe, yn);
+                    }
+                }
+            }
+        }
+        for (ei, ev) in self.events.iter().enumerate() {
+            let u = self.s_pol.uniform(path, ei as u32, 0);
+            if u < twisted(pe[ei], ev.w, theta) {
+                surrogate += ev.w;
+                for &pi in &ev.pols {
+                    claim(pi, stamp, &mut book, &mut pipe, yn);
+                }
+            }
+        }
+        if !twists.is_empty() {
+            // Likelihood ratio of the mixture of twisted Bernoulli measures:
+            // 1 / Σ_k π_k exp(θ_k S − ψ_k(θ_k)), by log-sum-exp.
+            let pi = 1.0 / twists.len() as f64;
+            let e: Vec<f64> = twists.iter().map(|(t, p)| pi.ln() + t * surrogate - p).collect();
+            let mx = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let sum: f64 = e.iter().map(|v| (v - mx).exp()).sum();
+            weight *= (-(mx + sum.ln())).exp();
+        }
+        PathOut { book, pipe, weight }
+    }
+
+    /// E[loss | z] from commercial defaults only, for the Gaussian part
+    /// (scale 1): Σ_units Σ_pol E·LGD·Φ((c − y)/b). Used to tune the IS shift.
+    pub fn conditional_mean(&self, classes: &[Class], z: &[f64], cf: &mut [f64], y: &mut [f64]) -> f64 {
+        self.cell_values(z, cf, y);
+        classes
+            .iter()
+            .map(|k| k.w * crate::special::cond_pd(k.c, y[k.cell as usize], self.cells[k.cell as usize].b))
+            .sum()
+    }
+
+    /// Gradient of [`Sim::conditional_mean`] with respect to z.
+    pub fn conditional_mean_grad(&self, classes: &[Class], z: &[f64], cf: &mut [f64], y: &mut [f64], g: &mut [f64]) {
+        self.cell_values(z, cf, y);
+        let mut dy = vec![0.0; self.cells.len()];
+        for k in classes {
+            let cell = &self.cells[k.cell as usize];
+            let h = (k.c - y[k.cell as usize]) / cell.b;
+            dy[k.cell as usize] -= k.w * crate::special::normal_pdf(h) / cell.b;
+        }
+        g.iter_mut().for_each(|v| *v = 0.0);
+        let nc = self.nc;
+        for (ci, cell) in self.cells.iter().enumerate() {
+            let d = dy[ci];
+            g[0] += d * cell.bg;
+            for j in 0..=cell.country {
+                g[1 + j] += d * cell.bc * self.chol[cell.country * nc + j];
+            }
+            g[1 + nc + cell.sector] += d * cell.bs;
+        }
+    }
+
+    /// Obligors aggregated by (cell, threshold) with their commercial exposure × LGD.
+    pub fn classes(&self) -> Vec<Class> {
+        let mut out: Vec<Class> = Vec::new();
+        for band in &self.bands {
+            for u in &self.units[band.start as usize..band.end as usize] {
+                let w: f64 = self.unit_pol[u.pol_start as usize..u.pol_end as usize]
+                    .iter()
+                    .map(|&i| self.pols[i as usize].exposure * self.pols[i as usize].lgd)
+                    .sum();
+                match out.last_mut() {
+                    Some(k) if k.cell == band.cell && k.c == u.c => k.w += w,
+                    _ => out.push(Class { cell: band.cell, c: u.c, w }),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Obligors of one cell with one threshold, aggregated.
+#[derive(Clone, Debug)]
+pub struct Class {
+    /// Cell.
+    pub cell: u32,
+    /// Threshold.
+    pub c: f64,
+    /// Σ exposure × mean LGD of the commercial-covered policies.
+    pub w: f64,
+}

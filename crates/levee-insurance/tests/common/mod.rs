@@ -1,0 +1,80 @@
+//! Shared helpers: write a scenario and its CSVs into a fresh directory, read
+//! the `[insurance]` section, run it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use levee_engine::Control;
+use levee_insurance::InsuranceModel;
+use levee_model::{ModelOutput, RunSettings, ScenarioContext};
+use levee_scenario::Scenario;
+use levee_units::{Currency, YearMonth};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh directory under the target temp dir.
+pub fn tempdir(tag: &str) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("levee-insurance-{tag}-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+pub const HEADER: &str = "[scenario]\nname = \"t\"\ncurrency = \"JPY\"\n\n[run]\npaths = 1000\nseed = 1\nstart = \"2025-04\"\nhorizon = \"10 years\"\n\n[fx]\nUSDJPY = 150\n\n";
+
+/// Write `files` (name, content) and the scenario text; return the scenario path.
+pub fn write(tag: &str, scenario: &str, files: &[(&str, String)]) -> PathBuf {
+    let d = tempdir(tag);
+    for (name, text) in files {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    let p = d.join("scenario.toml");
+    std::fs::write(&p, scenario).unwrap();
+    p
+}
+
+pub fn ctx(sc: &Scenario) -> ScenarioContext {
+    ScenarioContext { fx: sc.fx(), currency: Currency::JPY, start: YearMonth::parse("2025-04").unwrap(), horizon_months: 120 }
+}
+
+/// Load a scenario file and build the model; Err with the rendered diagnostics.
+pub fn load(path: &std::path::Path) -> Result<InsuranceModel, String> {
+    let sc = Scenario::load(path).map_err(|d| d.to_string())?;
+    let c = ctx(&sc);
+    let model = {
+        let root = sc.root();
+        root.accept_all();
+        let sec = root.table("insurance");
+        let m = sec.as_ref().and_then(|s| InsuranceModel::from_scenario(s, &c));
+        drop(sec);
+        drop(root);
+        m
+    };
+    match (sc.check(), model) {
+        (Ok(()), Some(m)) => Ok(m),
+        (Err(d), _) => Err(d.to_string()),
+        (Ok(()), None) => Err("no model and no diagnostics".into()),
+    }
+}
+
+pub fn settings(paths: u64, seed: u64, threads: usize, chunk: u64) -> RunSettings {
+    RunSettings { paths, seed, threads, chunk_size: chunk, start: YearMonth::parse("2025-04").unwrap(), horizon_months: 12 }
+}
+
+pub fn run(m: &InsuranceModel, s: &RunSettings) -> ModelOutput {
+    m.run(s, &Control::default()).unwrap()
+}
+
+/// A homogeneous one-factor portfolio: `n` obligors, PD `p`, global loading √ρ, LGD 1, exposure 1 yen.
+pub fn homogeneous(tag: &str, n: usize, p: f64, rho: f64, method: &str) -> PathBuf {
+    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    for i in 0..n {
+        csv.push_str(&format!("P{i},O{i},X,S,export_credit,1 JPY,{p},1,1 year,0.01\n"));
+    }
+    let sc = format!(
+        "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"{method}\"\nglobal_loading = {}\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nX = {{ loading = 0 }}\n\n[insurance.sectors]\nS = {{ loading = 0 }}\n",
+        rho.sqrt()
+    );
+    write(tag, &sc, &[("book.csv", csv)])
+}

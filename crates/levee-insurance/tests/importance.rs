@@ -1,0 +1,95 @@
+//! Importance sampling against plain Monte Carlo on the Glasserman–Li test
+//! portfolio in a multi-factor form (global, 5 correlated countries, 4 sectors,
+//! political events).
+
+mod common;
+use common::*;
+use levee_engine::Control;
+use levee_insurance::tail::Weighted;
+
+/// The realistic generated book: concentrated, with political events (used by
+/// the ignored diagnostic in isdebug.rs and reported in docs/perf/insurance.md).
+pub fn portfolio_path(method: &str) -> std::path::PathBuf {
+    let spec = levee_insurance::PortfolioSpec { policies: 600, countries: 6, sectors: 4, total_exposure: 6e11, ..Default::default() };
+    let rows = levee_insurance::generate_portfolio(&spec, 42);
+    let mut csv = Vec::new();
+    levee_insurance::write_portfolio_csv(&rows, &mut csv).unwrap();
+    let sec = levee_insurance::section_toml(&spec, "book.csv", method);
+    write(&format!("isg-{method}"), &format!("{HEADER}{sec}"), &[("book.csv", String::from_utf8(csv).unwrap())])
+}
+
+/// The Glasserman & Li (2005) test portfolio carried over to the
+/// global/country/sector structure: m = 1000 obligors, p_k = 0.01(1 + sin(16πk/m)),
+/// exposures c_k = ⌈5k/m⌉², LGD 1; 5 countries with correlated factors (0.4),
+/// 4 sectors; loadings global 0.4, country 0.3, sector 0.3; political events in
+/// two countries.
+pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
+    let m = 1000;
+    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    for k in 1..=m {
+        let p = 0.01 * (1.0 + (16.0 * std::f64::consts::PI * k as f64 / m as f64).sin());
+        let p = p.max(1e-6);
+        let c = ((5 * k) as f64 / m as f64).ceil().powi(2);
+        csv.push_str(&format!("P{k},O{k},C{},S{},export_credit,{c} JPY,{p},1,1 year,0.01\n", k % 5, k % 4));
+    }
+    let mut corr = String::from("country,C0,C1,C2,C3,C4\n");
+    for i in 0..5 {
+        corr.push_str(&format!("C{i}"));
+        for j in 0..5 {
+            corr.push_str(if i == j { ",1" } else { ",0.4" });
+        }
+        corr.push('\n');
+    }
+    let sc = format!(
+        "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"{method}\"\nglobal_loading = 0.4\ncountry_correlation = \"corr.csv\"\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nC0 = {{ loading = 0.3, transfer = 0.0005 }}\nC1 = {{ loading = 0.3, war = 0.0002 }}\nC2 = {{ loading = 0.3 }}\nC3 = {{ loading = 0.3 }}\nC4 = {{ loading = 0.3 }}\n\n[insurance.sectors]\nS0 = {{ loading = 0.3 }}\nS1 = {{ loading = 0.3 }}\nS2 = {{ loading = 0.3 }}\nS3 = {{ loading = 0.3 }}\n"
+    );
+    write(&format!("gl-{method}"), &sc, &[("book.csv", csv), ("corr.csv", corr)])
+}
+
+/// IS and plain MC estimate the same 99.9% tail; the IS estimator of the tail
+/// probability P(L > x) at x = the 99.9% VaR has a per-path variance at least
+/// ten times smaller.
+///
+/// Variance measurement: per-path variance of the estimator's summand,
+/// plain: 1{L > x} (variance p(1 − p)), IS: w·1{L > x}. Both are sample
+/// variances over N paths; with N_plain = 100 000 and p ≈ 1e-3 the plain
+/// variance has relative s.e. ≈ 1/√(Np) ≈ 10%, the IS one (summand bounded by
+/// max w) a few percent, so a measured ratio ≥ 10 is decisive when the true
+/// ratio is ≥ 20 (the Glasserman–Li gains for correlated books are 10–1000).
+///
+/// Agreement: tail probabilities differ by less than 4 combined standard errors;
+/// VaR 99.5% and 99.9% and ES agree within 4 combined standard errors.
+#[test]
+fn is_agrees_with_plain_and_reduces_variance_tenfold() {
+    let mp = load(&gl_portfolio("plain")).unwrap();
+    let mi = load(&gl_portfolio("is")).unwrap();
+    let (np, ni) = (100_000u64, 10_000u64);
+    let sp = mp.compile(9);
+    let dp = mp.run_detail(&sp, &settings(np, 9, 2, 4096), &Control::default()).unwrap();
+    let (si, tuned) = mi.compile_tuned(9);
+    assert!(tuned.is_some_and(|t| !t.shift.comps.is_empty()));
+    let di = mi.run_detail(&si, &settings(ni, 9, 2, 4096), &Control::default()).unwrap();
+    let lp: Vec<f64> = dp.book.iter().zip(&dp.pipe).map(|(a, b)| a + b).collect();
+    let li: Vec<f64> = di.book.iter().zip(&di.pipe).map(|(a, b)| a + b).collect();
+    let wp = Weighted::new(&lp, None);
+    let wi = Weighted::new(&li, Some(&di.weight));
+    let x = wi.var(0.999);
+    let ind_p: Vec<f64> = lp.iter().map(|&l| f64::from(u8::from(l > x))).collect();
+    let ind_i: Vec<f64> = li.iter().zip(&di.weight).map(|(&l, &w)| if l > x { w } else { 0.0 }).collect();
+    let ep = levee_stats::estimate(&ind_p);
+    let ei = levee_stats::estimate(&ind_i);
+    let var_p = ep.std_error.powi(2) * np as f64;
+    let var_i = ei.std_error.powi(2) * ni as f64;
+    eprintln!("x {x:.4e}: plain p {:.3e} var {var_p:.3e}; IS p {:.3e} var {var_i:.3e}; ratio {:.1}", ep.mean, ei.mean, var_p / var_i);
+    assert!(var_p / var_i >= 10.0, "variance ratio {}", var_p / var_i);
+    let comb = (ep.std_error.powi(2) + ei.std_error.powi(2)).sqrt();
+    assert!((ep.mean - ei.mean).abs() < 4.0 * comb, "tail prob {} vs {}", ep.mean, ei.mean);
+    for a in [0.995, 0.999] {
+        let (vp, vi) = (wp.var_measure(a), wi.var_measure(a));
+        let c = (vp.std_error.powi(2) + vi.std_error.powi(2)).sqrt();
+        assert!((vp.value - vi.value).abs() < 4.0 * c, "VaR {a}: {} vs {} (se {c})", vp.value, vi.value);
+        let (ep_, ei_) = (wp.es_measure(a, vp.value), wi.es_measure(a, vi.value));
+        let c = (ep_.std_error.powi(2) + ei_.std_error.powi(2)).sqrt();
+        assert!((ep_.value - ei_.value).abs() < 4.0 * c, "ES {a}: {} vs {} (se {c})", ep_.value, ei_.value);
+    }
+}

@@ -1,0 +1,136 @@
+//! Monte Carlo against exact oracles: the Vasicek LHP and finite pool, and the
+//! Poisson-binomial / binomial distribution of independent policies.
+
+mod common;
+use common::*;
+use levee_insurance::vasicek::{finite_pool_pmf, lhp_es, lhp_var};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+/// Exact VaR (type-1 quantile) and ES of a PMF on 0..=n default counts.
+fn exact_var_es(pmf: &[f64], alpha: f64) -> (f64, f64) {
+    levee_insurance::crplus::var_es(pmf, alpha)
+}
+
+/// Large homogeneous portfolio: n = 2000 obligors, p = 1%, ρ = 0.12, LGD 1.
+///
+/// Tolerance. The MC estimate differs from the LHP formula by (i) the
+/// finite-size effect, computed *exactly* here as the difference between the
+/// finite-pool distribution (quadrature, error < 1e-10) and the LHP limit,
+/// plus one obligor (1/n) for the discreteness of the count; and (ii) Monte
+/// Carlo error, bounded by 4 standard errors of the estimator as reported by
+/// the model (VaR: interval inversion of the exceedance s.e.; ES: sd of
+/// (L − VaR)⁺/(1 − α)/√N). A 4-s.e. band fails by chance with probability
+/// < 1e-4 per comparison.
+#[test]
+fn lhp_var_and_es_match_vasicek() {
+    let (n, p, rho) = (2000usize, 0.01, 0.12);
+    let pmf = finite_pool_pmf(n, p, rho);
+    for method in ["plain", "is"] {
+        let path = homogeneous("lhp", n, p, rho, method);
+        let m = load(&path).unwrap();
+        let paths = if method == "plain" { 60_000 } else { 10_000 };
+        let out = run(&m, &settings(paths, 11, 2, 4096));
+        let levels = out.summary["levels"].as_array().unwrap();
+        for lv in levels {
+            let a = lv["level"].as_f64().unwrap();
+            let var = lv["var"]["value"].as_f64().unwrap() / n as f64;
+            let var_se = lv["var"]["std_error"].as_f64().unwrap() / n as f64;
+            let es = lv["es"]["value"].as_f64().unwrap() / n as f64;
+            let es_se = lv["es"]["std_error"].as_f64().unwrap() / n as f64;
+            let (fv, fe) = exact_var_es(&pmf, a);
+            let (fv, fe) = (fv / n as f64, fe / n as f64);
+            let (lv_, le) = (lhp_var(p, rho, a), lhp_es(p, rho, a));
+            let gran = 1.0 / n as f64;
+            assert!((var - fv).abs() <= 4.0 * var_se + gran, "{method} {a}: VaR {var} vs finite {fv} (se {var_se})");
+            assert!((es - fe).abs() <= 4.0 * es_se + gran, "{method} {a}: ES {es} vs finite {fe} (se {es_se})");
+            assert!((var - lv_).abs() <= 4.0 * var_se + (fv - lv_).abs() + gran, "{method} {a}: VaR {var} vs LHP {lv_}");
+            assert!((es - le).abs() <= 4.0 * es_se + (fe - le).abs() + gran, "{method} {a}: ES {es} vs LHP {le}");
+        }
+        // EL = p·n exactly in expectation; 4 s.e.
+        let el = &out.summary["expected_loss"];
+        assert!((el["mean"].as_f64().unwrap() - p * n as f64).abs() <= 4.0 * el["std_error"].as_f64().unwrap());
+    }
+}
+
+fn chi_square(counts: &[u64], probs: &[f64], n: u64) -> (f64, usize) {
+    // Merge adjacent cells until each expected count is ≥ 5.
+    let (mut stat, mut df) = (0.0, 0usize);
+    let (mut o, mut e) = (0.0, 0.0);
+    for (c, p) in counts.iter().zip(probs) {
+        o += *c as f64;
+        e += p * n as f64;
+        if e >= 5.0 {
+            stat += (o - e).powi(2) / e;
+            df += 1;
+            o = 0.0;
+            e = 0.0;
+        }
+    }
+    if e > 0.0 || o > 0.0 {
+        // Fold the remainder into the statistic as its own cell (expected may be < 5 only here).
+        stat += (o - e).powi(2) / e.max(1e-300);
+        df += 1;
+    }
+    (stat, df - 1)
+}
+
+/// Independent policies: the loss count is Poisson-binomial. One policy also
+/// covers transfer risk in a country with an event probability q, so it claims
+/// with probability 1 − (1 − p)(1 − q). Chi-square test at the 0.1% level
+/// (critical value from the χ² quantile; a correct model fails 1 run in 1000).
+#[test]
+fn independent_policies_match_poisson_binomial() {
+    let n = 30;
+    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate,perils\n");
+    let mut ps = Vec::new();
+    for i in 0..n {
+        let p = 0.01 + 0.19 * i as f64 / (n - 1) as f64;
+        let (country, perils, pc) = if i == 0 { ("Y", "commercial|transfer", 1.0 - (1.0 - p) * (1.0 - 0.05)) } else { ("X", "commercial", p) };
+        csv.push_str(&format!("P{i},O{i},{country},S,export_credit,1 JPY,{p},1,1 year,0.01,{perils}\n"));
+        ps.push(pc);
+    }
+    let sc = format!(
+        "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"plain\"\nglobal_loading = 0\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\n\n[insurance.countries]\nX = {{ loading = 0 }}\nY = {{ loading = 0, transfer = 0.05 }}\n\n[insurance.sectors]\nS = {{ loading = 0 }}\n"
+    );
+    let path = write("indep", &sc, &[("book.csv", csv)]);
+    let m = load(&path).unwrap();
+    let sim = m.compile(5);
+    let paths = 40_000u64;
+    let d = m.run_detail(&sim, &settings(paths, 5, 2, 1000), &levee_engine::Control::default()).unwrap();
+    let mut pmf = vec![1.0];
+    for &p in &ps {
+        let mut next = vec![0.0; pmf.len() + 1];
+        for (k, q) in pmf.iter().enumerate() {
+            next[k] += q * (1.0 - p);
+            next[k + 1] += q * p;
+        }
+        pmf = next;
+    }
+    let mut counts = vec![0u64; n + 1];
+    for l in &d.book {
+        counts[l.round() as usize] += 1;
+    }
+    let (stat, df) = chi_square(&counts, &pmf, paths);
+    let crit = ChiSquared::new(df as f64).unwrap().inverse_cdf(0.999);
+    assert!(stat < crit, "chi2 {stat} with {df} df, critical {crit}");
+}
+
+/// CCruncher test03: 100 independent obligors with p = 0.1 give Binomial(100, 0.1).
+#[test]
+fn homogeneous_independent_is_binomial() {
+    let path = homogeneous("binom", 100, 0.1, 0.0, "plain");
+    let m = load(&path).unwrap();
+    let sim = m.compile(3);
+    let paths = 40_000u64;
+    let d = m.run_detail(&sim, &settings(paths, 3, 2, 777), &levee_engine::Control::default()).unwrap();
+    let mut counts = vec![0u64; 101];
+    for l in &d.book {
+        counts[l.round() as usize] += 1;
+    }
+    let pmf: Vec<f64> = (0..=100u64)
+        .map(|k| (levee_insurance::vasicek::ln_choose(100, k) + k as f64 * 0.1f64.ln() + (100 - k) as f64 * 0.9f64.ln()).exp())
+        .collect();
+    let (stat, df) = chi_square(&counts, &pmf, paths);
+    let crit = ChiSquared::new(df as f64).unwrap().inverse_cdf(0.999);
+    assert!(stat < crit, "chi2 {stat} with {df} df, critical {crit}");
+}
