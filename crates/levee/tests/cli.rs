@@ -239,3 +239,64 @@ fn interrupt_exits_130_and_writes_nothing() {
     assert!(stderr(&o).contains("interrupted"));
     assert!(!out.join("summary.json").exists());
 }
+
+/// A null reform (every changed value set to what it already was) differs
+/// from the baseline by exactly zero on every path of every metric.
+#[test]
+fn null_reform_differs_by_exactly_zero() {
+    let d = tmp("null-reform");
+    let r = d.join("null.toml");
+    std::fs::write(
+        &r,
+        "[reform]\nname = \"null\"\n[[reform.change]]\npath = \"minerals.materials[Dy].stockpile.target\"\nvalue = \"180 days\"\n[[reform.change]]\npath = \"run.seed\"\nvalue = 20251128\n",
+    )
+    .unwrap();
+    let o = run(&["run", example_path().to_str().unwrap(), "--reform", r.to_str().unwrap(), "--paths", "400", "--json", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diffs = c["paired_differences"].as_object().unwrap();
+    assert!(diffs.len() > 5);
+    for (name, v) in diffs {
+        assert_eq!(v["difference"]["mean"], 0.0, "{name}");
+        assert_eq!(v["difference"]["std_error"], 0.0, "{name}");
+    }
+    // Model sections of the two summaries are identical.
+    for section in ["minerals", "insurance", "funding"] {
+        assert_eq!(c["baseline"][section], c["reformed"][section], "{section}");
+    }
+}
+
+/// A real reform changes what it should: a bigger heavy-REE stockpile lowers
+/// expected Dy unmet demand, with a paired interval that excludes zero.
+#[test]
+fn stockpile_reform_reduces_dy_shortfall() {
+    let r = root().join("examples/reforms/dy-stockpile-365.toml");
+    let o = run(&["run", example_path().to_str().unwrap(), "--reform", r.to_str().unwrap(), "--paths", "2000", "--only", "minerals", "--json", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &c["paired_differences"]["minerals.Dy.unmet_t"]["difference"];
+    assert!(d["ci95"][1].as_f64().unwrap() < 0.0, "{d}");
+    // NdPr is untouched by the reform and shares its draws: exactly zero.
+    let n = &c["paired_differences"]["minerals.NdPr oxide.unmet_t"]["difference"];
+    if !n.is_null() {
+        assert_eq!(n["mean"], 0.0);
+    }
+}
+
+/// A reform is validated whole: every bad path is reported with the reform
+/// file's line, and nothing runs.
+#[test]
+fn bad_reform_reports_every_path() {
+    let d = tmp("bad-reform");
+    let r = d.join("bad.toml");
+    std::fs::write(
+        &r,
+        "[reform]\nname = \"bad\"\n[[reform.change]]\npath = \"minerals.materials[Ho].stockpile.target\"\nvalue = \"1 day\"\n[[reform.change]]\npath = \"minerals.nope\"\nvalue = 1\n[[reform.change]]\npath = \"minerals.materials[Dy].stockpile.target\"\nvalue = \"-5 t\"\n",
+    )
+    .unwrap();
+    let o = run(&["run", example_path().to_str().unwrap(), "--reform", r.to_str().unwrap(), "--paths", "10"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.toml:5:") && e.contains("no entry named \"Ho\""), "{e}");
+    assert!(e.contains("bad.toml:8:") && e.contains("no key \"nope\""), "{e}");
+}
