@@ -59,6 +59,43 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a synthetic insured portfolio (CSV) with controlled concentration,
+    /// and optionally a scenario that runs it.
+    GenPortfolio {
+        /// Number of policies.
+        #[arg(long, default_value_t = 1000)]
+        policies: usize,
+        /// Number of countries (C01, C02, …).
+        #[arg(long, default_value_t = 20)]
+        countries: usize,
+        /// Number of sectors (S01, …).
+        #[arg(long, default_value_t = 8)]
+        sectors: usize,
+        /// Average number of policies per obligor (at least 1).
+        #[arg(long, default_value_t = 1.5)]
+        per_obligor: f64,
+        /// Concentration exponent c ≥ 0: obligor k's size ∝ (k+1)^(−c).
+        #[arg(long, default_value_t = 0.5)]
+        concentration: f64,
+        /// LGD dispersion written for every policy (0 = fixed LGD).
+        #[arg(long, default_value_t = 0.2)]
+        lgd_dispersion: f64,
+        /// Total insured exposure in yen.
+        #[arg(long, default_value_t = 1e13)]
+        total_exposure_yen: f64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// CSV file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write a scenario file that runs the portfolio (needs --out).
+        #[arg(long, requires = "out")]
+        scenario: Option<PathBuf>,
+        /// Method named in the written scenario: plain or is.
+        #[arg(long, default_value = "is")]
+        method: String,
+    },
     /// List the bundled examples, print one, or write it (with its data files) to a directory.
     Example {
         /// Example name; omit to list.
@@ -129,7 +166,99 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(if bad { EXIT_INPUT } else { 0 }))
         }
         Command::Example { name, out } => example(name, out),
+        Command::GenPortfolio {
+            policies,
+            countries,
+            sectors,
+            per_obligor,
+            concentration,
+            lgd_dispersion,
+            total_exposure_yen,
+            seed,
+            out,
+            scenario,
+            method,
+        } => {
+            let spec = levee_insurance::generate::PortfolioSpec {
+                policies,
+                countries,
+                sectors,
+                policies_per_obligor: per_obligor,
+                concentration,
+                lgd_dispersion,
+                total_exposure: total_exposure_yen,
+            };
+            gen_portfolio(&spec, seed, out, scenario, &method)
+        }
     }
+}
+
+fn gen_portfolio(
+    spec: &levee_insurance::generate::PortfolioSpec,
+    seed: u64,
+    out: Option<PathBuf>,
+    scenario: Option<PathBuf>,
+    method: &str,
+) -> anyhow::Result<ExitCode> {
+    let mut bad = Vec::new();
+    if spec.policies == 0 || spec.policies > 20_000_000 {
+        bad.push(format!("--policies {}: expected 1 to 20000000", spec.policies));
+    }
+    if spec.countries == 0 || spec.countries > 10_000 {
+        bad.push(format!("--countries {}: expected 1 to 10000", spec.countries));
+    }
+    if spec.sectors == 0 || spec.sectors > 10_000 {
+        bad.push(format!("--sectors {}: expected 1 to 10000", spec.sectors));
+    }
+    if !(spec.policies_per_obligor >= 1.0 && spec.policies_per_obligor <= 1e6) {
+        bad.push(format!("--per-obligor {}: expected a number from 1 to 1000000", spec.policies_per_obligor));
+    }
+    if !(spec.concentration >= 0.0 && spec.concentration <= 10.0) {
+        bad.push(format!("--concentration {}: expected 0 to 10", spec.concentration));
+    }
+    if !(spec.lgd_dispersion >= 0.0 && spec.lgd_dispersion < 1.0) {
+        bad.push(format!("--lgd-dispersion {}: expected 0 to 1 (exclusive)", spec.lgd_dispersion));
+    }
+    if !(spec.total_exposure > 0.0 && spec.total_exposure.is_finite()) {
+        bad.push(format!("--total-exposure-yen {}: expected a positive number", spec.total_exposure));
+    }
+    if method != "plain" && method != "is" {
+        bad.push(format!("--method {method:?}: expected \"plain\" or \"is\""));
+    }
+    if !bad.is_empty() {
+        for b in bad {
+            eprintln!("error: {b}");
+        }
+        return Ok(ExitCode::from(EXIT_INPUT));
+    }
+    let rows = levee_insurance::generate::generate_portfolio(spec, seed);
+    match &out {
+        None => levee_insurance::generate::write_portfolio_csv(&rows, std::io::stdout().lock())?,
+        Some(p) => {
+            let tmp = p.with_extension("csv.tmp");
+            levee_insurance::generate::write_portfolio_csv(&rows, std::io::BufWriter::new(std::fs::File::create(&tmp)?))?;
+            std::fs::rename(&tmp, p)?;
+            eprintln!("wrote {} policies to {}", rows.len(), p.display());
+        }
+    }
+    if let (Some(sc), Some(csv)) = (scenario, out) {
+        let rel = match (sc.parent(), csv.canonicalize()) {
+            (Some(dir), Ok(abs)) => dir
+                .canonicalize()
+                .ok()
+                .and_then(|d| abs.strip_prefix(d).ok().map(|r| r.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| abs.to_string_lossy().into_owned()),
+            _ => csv.to_string_lossy().into_owned(),
+        };
+        let text = format!(
+            "# Synthetic portfolio written by `levee gen-portfolio` (seed {seed}); every parameter is an assumption.\n[scenario]\nname = \"Synthetic portfolio of {} policies\"\ncurrency = \"JPY\"\n\n[run]\npaths = 20000\nseed = 1\nstart = \"2025-04\"\nhorizon = \"1 year\"\n\n{}",
+            spec.policies,
+            levee_insurance::generate::section_toml(spec, &rel, method)
+        );
+        std::fs::write(&sc, text)?;
+        eprintln!("wrote scenario {}", sc.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn example(name: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
