@@ -8,16 +8,15 @@
 
 use levee_stats::{Estimate, Z95};
 
-/// Quantise `v` at `scale` units per unit (non-finite values count as 0).
+/// Quantise `v` at `scale` units per unit (NaN counts as 0).
 /// Values are clamped to ±(2⁶³ − 1) units, so that a square fits in `i128`
 /// without overflow (¥9.2 × 10¹⁸ at one unit per yen).
 #[inline]
 pub fn quantise(v: f64, scale: f64) -> i128 {
-    if v.is_finite() {
-        i128::from(((v * scale).round() as i64).max(-i64::MAX))
-    } else {
-        0
-    }
+    // Round half away from zero without a libm call: add ±0.5, truncate.
+    // `as i64` saturates, and NaN maps to 0.
+    let x = v * scale;
+    i128::from(((x + 0.5f64.copysign(x)) as i64).max(-i64::MAX))
 }
 
 /// `q²` for `|q| ≤ 2⁶³ − 1`: a widening 64 × 64 → 128-bit product that cannot
@@ -50,7 +49,9 @@ impl Acc {
     #[inline]
     pub fn add_q(&mut self, q: i128) {
         self.n += 1;
-        self.s = self.s.saturating_add(q);
+        // |q| < 2⁶³ and at most 10⁸ paths (the engine's limit): |s| < 2⁹⁰,
+        // no overflow is possible.
+        self.s = self.s.wrapping_add(q);
         self.ss = self.ss.saturating_add(square(q));
     }
 
@@ -145,7 +146,12 @@ impl RatioAcc {
     /// Add one pair (both quantised at `scale`).
     #[inline]
     pub fn add(&mut self, x: f64, y: f64, scale: f64) {
-        let (qx, qy) = (quantise(x, scale), quantise(y, scale));
+        self.add_q(quantise(x, scale), quantise(y, scale));
+    }
+
+    /// Add one pair of already quantised values.
+    #[inline]
+    pub fn add_q(&mut self, qx: i128, qy: i128) {
         self.x.add_q(qx);
         self.y.add_q(qy);
         self.sxy = self.sxy.saturating_add(product(qx, qy));

@@ -35,9 +35,9 @@ pub use calibration::{
     AdHocCalibration, SUPPLEMENTARY_HISTORY, calibrate_ad_hoc, history_calibration,
 };
 pub use fiscal::{FY_START_MONTH, FiscalGrid, parse_fiscal_year};
-pub use lognormal::lognormal;
+pub use lognormal::{lognormal, lognormal_sigma, lognormal_with_sigma};
 pub use private::{private_multiplier, private_per_public};
-pub use program::{LineKind, Program, YearDraws};
+pub use program::{LineKind, Program, Sigmas, YearDraws};
 pub use progress::{YearOutcome, effective_public_share, year_step};
 pub use project::{Market, Milestone, Project, ProjectPath};
 pub use read::{MAX_MONEY, MAX_PROGRAMS, MAX_PROJECTS, MAX_REGIMES};

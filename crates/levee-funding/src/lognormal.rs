@@ -18,6 +18,27 @@ pub fn lognormal(mean: f64, cv: f64, z: f64) -> f64 {
     if cv == 0.0 {
         return mean;
     }
-    let s2 = cv.mul_add(cv, 1.0).ln();
-    mean * (s2.sqrt() * z - 0.5 * s2).exp()
+    lognormal_with_sigma(mean, lognormal_sigma(cv), z)
+}
+
+/// `σ = sqrt(ln(1 + cv²))` of the lognormal with coefficient of variation `cv`.
+#[inline]
+pub fn lognormal_sigma(cv: f64) -> f64 {
+    cv.mul_add(cv, 1.0).ln().sqrt()
+}
+
+/// [`lognormal`] with `σ` precomputed by [`lognormal_sigma`]: bit-identical
+/// to `lognormal(mean, cv, z)`.
+///
+/// ```
+/// use levee_funding::{lognormal, lognormal_sigma, lognormal_with_sigma};
+/// let s = lognormal_sigma(0.4);
+/// assert_eq!(lognormal_with_sigma(3.0, s, 0.7), lognormal(3.0, 0.4, 0.7));
+/// ```
+#[inline]
+pub fn lognormal_with_sigma(mean: f64, sigma: f64, z: f64) -> f64 {
+    if sigma == 0.0 {
+        return mean;
+    }
+    mean * (sigma * z - 0.5 * sigma * sigma).exp()
 }

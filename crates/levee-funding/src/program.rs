@@ -21,7 +21,7 @@
 
 use levee_rng::{Stream, normal_inv_cdf};
 
-use crate::lognormal;
+use crate::{lognormal_sigma, lognormal_with_sigma};
 
 /// The budget a line belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +83,16 @@ pub struct Program {
     /// Factor applied to the planned (steady, ad hoc, one-time) part, set by
     /// the section's `equal_total`; 1 otherwise.
     pub scale: f64,
+}
+
+/// The lognormal `σ = sqrt(ln(1 + cv²))` of a line's execution factor and
+/// package size, computed once per run rather than once per draw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sigmas {
+    /// `σ` of the execution factor.
+    pub execution: f64,
+    /// `σ` of the package size.
+    pub ad_hoc: f64,
 }
 
 /// The uniforms that drive one program in one fiscal year. Their meaning is
@@ -152,7 +162,7 @@ impl Program {
 
     /// Planned part (before shocks and scaling) in grid year `t`.
     #[inline]
-    fn planned(&self, t: usize, d: &YearDraws) -> f64 {
+    fn planned(&self, t: usize, d: &YearDraws, sig: &Sigmas) -> f64 {
         let mut a = 0.0;
         if t < self.from_year {
             return if t == self.one_time_year {
@@ -163,7 +173,7 @@ impl Program {
         }
         if self.steady > 0.0 {
             let e = if self.execution_cv > 0.0 {
-                lognormal(1.0, self.execution_cv, normal_inv_cdf(d.execution))
+                lognormal_with_sigma(1.0, sig.execution, normal_inv_cdf(d.execution))
             } else {
                 1.0
             };
@@ -175,7 +185,7 @@ impl Program {
             } else {
                 0.0
             };
-            a += lognormal(self.ad_hoc_mean, self.ad_hoc_cv, z);
+            a += lognormal_with_sigma(self.ad_hoc_mean, sig.ad_hoc, z);
         }
         if t == self.one_time_year {
             a += self.one_time;
@@ -199,12 +209,27 @@ impl Program {
     /// The amount appropriated in grid year `t` (yen).
     #[inline]
     pub fn appropriation(&self, t: usize, d: &YearDraws) -> f64 {
+        self.appropriation_with(t, d, &self.sigmas())
+    }
+
+    /// The lognormal `σ`s of this line (see [`Sigmas`]).
+    pub fn sigmas(&self) -> Sigmas {
+        Sigmas {
+            execution: lognormal_sigma(self.execution_cv),
+            ad_hoc: lognormal_sigma(self.ad_hoc_cv),
+        }
+    }
+
+    /// [`Program::appropriation`] with the `σ`s computed once by
+    /// [`Program::sigmas`] (bit-identical, faster in a loop).
+    #[inline]
+    pub fn appropriation_with(&self, t: usize, d: &YearDraws, sig: &Sigmas) -> f64 {
         let enacted = self.schedule.get(t).copied().unwrap_or(0.0);
         let z = self.shock(t, d);
         if z == 0.0 {
             return enacted;
         }
-        z * self.scale * self.planned(t, d) + enacted
+        z * self.scale * self.planned(t, d, sig) + enacted
     }
 
     /// `(E[Z], E[Z²])` of the shock factor in year `t`.

@@ -46,6 +46,8 @@ pub(crate) struct FundingSim<'a> {
     multipliers: Vec<Vec<Vec<f64>>>,
     /// Philox blocks read by program position `q` in any regime.
     blocks: Vec<[bool; 3]>,
+    /// Lognormal `σ`s by regime and program.
+    sigmas: Vec<Vec<crate::Sigmas>>,
 }
 
 /// Accumulators of one project in one regime.
@@ -73,8 +75,9 @@ pub(crate) struct ProjectAcc {
 /// Accumulators of one program in one regime.
 #[derive(Clone, Debug)]
 pub(crate) struct ProgramAcc {
-    pub appropriated: Vec<Acc>,
-    pub disbursed: Vec<Acc>,
+    /// Sums by year (only means are reported).
+    pub appropriated: Vec<i128>,
+    pub disbursed: Vec<i128>,
     pub undisbursed: Acc,
     pub total: Acc,
     pub realized_cv: Acc,
@@ -151,8 +154,12 @@ impl ChunkAcc {
         }
         for (ra, rb) in self.programs.iter_mut().zip(&o.programs) {
             for (a, b) in ra.iter_mut().zip(rb) {
-                merge_vec(&mut a.appropriated, &b.appropriated);
-                merge_vec(&mut a.disbursed, &b.disbursed);
+                for (x, y) in a.appropriated.iter_mut().zip(&b.appropriated) {
+                    *x = x.saturating_add(*y);
+                }
+                for (x, y) in a.disbursed.iter_mut().zip(&b.disbursed) {
+                    *x = x.saturating_add(*y);
+                }
                 a.undisbursed.merge(&b.undisbursed);
                 a.total.merge(&b.total);
                 a.realized_cv.merge(&b.realized_cv);
@@ -178,6 +185,28 @@ impl ChunkAcc {
         merge_vec(&mut self.regime_cv, &o.regime_cv);
         for (a, b) in self.columns.iter_mut().zip(&o.columns) {
             a.extend_from_slice(b);
+        }
+    }
+}
+
+/// The quantised values a project's outcome contributes to paired differences.
+struct Quantised {
+    delay: i128,
+    public_used: i128,
+    private: i128,
+    overrun: i128,
+    market_loss: i128,
+}
+
+impl Quantised {
+    #[inline]
+    fn of(o: &ProjectPath) -> Self {
+        Quantised {
+            delay: crate::quantise(o.delay_months, MONTHS),
+            public_used: crate::quantise(o.public_used, MONEY),
+            private: crate::quantise(o.private, MONEY),
+            overrun: crate::quantise(o.cost_overrun, MONEY),
+            market_loss: crate::quantise(o.market_loss, MONEY),
         }
     }
 }
@@ -223,6 +252,11 @@ impl<'a> FundingSim<'a> {
                     }
                     b
                 })
+                .collect(),
+            sigmas: model
+                .regimes
+                .iter()
+                .map(|g| g.programs.iter().map(|p| p.sigmas()).collect())
                 .collect(),
             multipliers: model
                 .support
@@ -287,8 +321,8 @@ impl<'a> FundingSim<'a> {
                     g.programs
                         .iter()
                         .map(|_| ProgramAcc {
-                            appropriated: vec![Acc::default(); years],
-                            disbursed: vec![Acc::default(); years],
+                            appropriated: vec![0; years],
+                            disbursed: vec![0; years],
                             undisbursed: Acc::default(),
                             total: Acc::default(),
                             realized_cv: Acc::default(),
@@ -357,7 +391,7 @@ impl<'a> FundingSim<'a> {
                 outl.clear();
                 outl.resize(years, 0.0);
                 for t in 0..years {
-                    let a = p.appropriation(t, &draws[q * years + t]);
+                    let a = p.appropriation_with(t, &draws[q * years + t], &self.sigmas[r][q]);
                     app.push(a);
                     rp.total_by_year[t] += a;
                     for (k, d) in p.disbursement.iter().enumerate() {
@@ -423,16 +457,17 @@ impl<'a> FundingSim<'a> {
                 if o.cancelled_at.is_some() {
                     a.cancelled += 1;
                 }
-                a.delay.add(o.delay_months, MONTHS);
+                let q = Quantised::of(o);
+                a.delay.add_q(q.delay);
                 a.carrying.add(o.carrying_cost, MONEY);
-                a.overrun.add(o.cost_overrun, MONEY);
-                a.public_used.add(o.public_used, MONEY);
+                a.overrun.add_q(q.overrun);
+                a.public_used.add_q(q.public_used);
                 a.public_disbursed.add(o.public_disbursed, MONEY);
-                a.private.add(o.private, MONEY);
+                a.private.add_q(q.private);
                 a.lapsed.add(o.public_lapsed, MONEY);
                 a.unspent.add(o.public_unspent, MONEY);
-                a.market_loss.add(o.market_loss, MONEY);
-                a.leverage.add(o.private, o.public_used, MONEY);
+                a.market_loss.add_q(q.market_loss);
+                a.leverage.add_q(q.private, q.public_used);
                 if r != m.baseline {
                     let b = &res.regimes[m.baseline].projects[i];
                     let pa = &mut acc.pairs[r][i];
@@ -446,14 +481,12 @@ impl<'a> FundingSim<'a> {
                     pa.cancelled.add_q(
                         i128::from(o.cancelled_at.is_some()) - i128::from(b.cancelled_at.is_some()),
                     );
-                    let dq = |x: f64, y: f64, s: f64| crate::quantise(x, s) - crate::quantise(y, s);
-                    pa.delay.add_q(dq(o.delay_months, b.delay_months, MONTHS));
-                    pa.public_used
-                        .add_q(dq(o.public_used, b.public_used, MONEY));
-                    pa.private.add_q(dq(o.private, b.private, MONEY));
-                    pa.overrun.add_q(dq(o.cost_overrun, b.cost_overrun, MONEY));
-                    pa.market_loss
-                        .add_q(dq(o.market_loss, b.market_loss, MONEY));
+                    let qb = Quantised::of(b);
+                    pa.delay.add_q(q.delay - qb.delay);
+                    pa.public_used.add_q(q.public_used - qb.public_used);
+                    pa.private.add_q(q.private - qb.private);
+                    pa.overrun.add_q(q.overrun - qb.overrun);
+                    pa.market_loss.add_q(q.market_loss - qb.market_loss);
                 }
             }
             for (q, pa) in acc.programs[r].iter_mut().enumerate() {
@@ -462,8 +495,8 @@ impl<'a> FundingSim<'a> {
                 for (t, (&a, &o)) in app.iter().zip(&rp.outlays[q]).enumerate() {
                     let qa = crate::quantise(a, MONEY);
                     let qo = crate::quantise(o, MONEY);
-                    pa.appropriated[t].add_q(qa);
-                    pa.disbursed[t].add_q(qo);
+                    pa.appropriated[t] = pa.appropriated[t].saturating_add(qa);
+                    pa.disbursed[t] = pa.disbursed[t].saturating_add(qo);
                     appq += qa;
                     paid += qo;
                 }

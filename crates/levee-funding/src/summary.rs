@@ -98,8 +98,8 @@ pub(crate) fn build(model: &FundingModel, settings: &RunSettings, acc: ChunkAcc)
                         finite(if m > 0.0 { p.var_appropriation(t).sqrt() / m } else { 0.0 })
                     }).collect::<Vec<_>>(),
                     "predictability": finite(predictability),
-                    "appropriated_by_fy": pa.appropriated.iter().map(|a| finite(a.mean(MONEY))).collect::<Vec<_>>(),
-                    "disbursed_by_fy": pa.disbursed.iter().map(|a| finite(a.mean(MONEY))).collect::<Vec<_>>(),
+                    "appropriated_by_fy": pa.appropriated.iter().map(|&a| finite(a as f64 / n as f64 / MONEY)).collect::<Vec<_>>(),
+                    "disbursed_by_fy": pa.disbursed.iter().map(|&a| finite(a as f64 / n as f64 / MONEY)).collect::<Vec<_>>(),
                     "total_appropriated": est(&pa.total.estimate(MONEY)),
                     "undisbursed_at_end": est(&pa.undisbursed.estimate(MONEY)),
                     "realized_cv": est(&rcv),

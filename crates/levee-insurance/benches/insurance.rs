@@ -1,1 +1,116 @@
-fn main() {}
+//! Benchmarks of the insurance model (see docs/perf/insurance.md).
+//!
+//! - `plain_mc/10k`: plain Monte Carlo pass over a generated heterogeneous
+//!   10,000-policy portfolio (20 countries, 8 sectors, political events, beta
+//!   LGD); throughput in policy-scenarios per second, single thread.
+//! - `crplus_fft/1e6`: CreditRisk+ loss distribution of 1,000,000 obligors
+//!   (8 sectors) by FFT, including the aggregation into loss units.
+//! - A one-shot timed run (printed, not a criterion sample): the full IS model
+//!   on the 10,000-policy portfolio on 2 threads, with the relative standard
+//!   errors of VaR and ES at 99.9% it reaches.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group};
+use levee_insurance::crplus::{CrObligor, loss_pmf_fft};
+use levee_insurance::{InsuranceModel, PortfolioSpec};
+use levee_scenario::Scenario;
+use levee_units::{Currency, YearMonth};
+
+fn model(policies: usize, method: &str) -> InsuranceModel {
+    let spec = PortfolioSpec { policies, ..Default::default() };
+    let rows = levee_insurance::generate_portfolio(&spec, 7);
+    let dir = std::env::temp_dir().join(format!("levee-insurance-bench-{}-{method}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = Vec::new();
+    levee_insurance::write_portfolio_csv(&rows, &mut csv).unwrap();
+    std::fs::write(dir.join("book.csv"), csv).unwrap();
+    let text = format!(
+        "[scenario]\nname = \"bench\"\ncurrency = \"JPY\"\n\n{}",
+        levee_insurance::section_toml(&spec, "book.csv", method)
+    );
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let sc = Scenario::load(&path).unwrap();
+    let ctx = levee_model::ScenarioContext { fx: sc.fx(), currency: Currency::JPY, start: YearMonth::parse("2025-04").unwrap(), horizon_months: 12 };
+    let root = sc.root();
+    root.accept_all();
+    let sec = root.table("insurance").unwrap();
+    let m = InsuranceModel::from_scenario(&sec, &ctx).unwrap();
+    drop(sec);
+    drop(root);
+    sc.check().unwrap();
+    m
+}
+
+fn plain_mc(c: &mut Criterion) {
+    let m = model(10_000, "plain");
+    let sim = m.compile(1);
+    let mut scr = sim.scratch();
+    let paths = 200u64;
+    let mut g = c.benchmark_group("plain_mc");
+    g.throughput(Throughput::Elements(paths * 10_000));
+    g.bench_function("10k", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for p in 0..paths {
+                s += sim.path(p, &mut scr, &mut |_, _| {}).book;
+            }
+            black_box(s)
+        })
+    });
+    g.finish();
+}
+
+fn crplus(c: &mut Criterion) {
+    let mut g = c.benchmark_group("crplus_fft");
+    g.sample_size(10);
+    g.bench_function("1e6", |b| {
+        b.iter(|| {
+            let obligors: Vec<CrObligor> = (0..1_000_000u64)
+                .map(|i| CrObligor {
+                    pd: 0.001 + 0.02 * ((i * 7919 % 1000) as f64 / 1000.0),
+                    units: 1 + (i * 104_729 % 50) as u32,
+                    sector: Some((i % 8) as usize),
+                    weight: 0.7,
+                })
+                .collect();
+            black_box(loss_pmf_fft(&obligors, &[0.5; 8], 1 << 16).unwrap())
+        })
+    });
+    g.finish();
+}
+
+fn one_shot_is() {
+    let m = model(10_000, "is");
+    for paths in [10_000u64, 20_000] {
+        let settings = levee_model::RunSettings {
+            paths,
+            seed: 1,
+            threads: 2,
+            chunk_size: 4096,
+            start: YearMonth::parse("2025-04").unwrap(),
+            horizon_months: 12,
+        };
+        let t = std::time::Instant::now();
+        let out = m.run(&settings, &levee_engine::Control::default()).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let lv = &out.summary["levels"][1];
+        let rse = |k: &str| lv[k]["std_error"].as_f64().unwrap() / lv[k]["value"].as_f64().unwrap();
+        println!(
+            "one-shot IS 10k policies, {paths} paths, 2 threads: {secs:.2} s wall; VaR99.9 rel s.e. {:.4}, ES99.9 rel s.e. {:.4}",
+            rse("var"),
+            rse("es")
+        );
+    }
+}
+
+criterion_group!(benches, plain_mc, crplus);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if std::env::args().all(|a| a != "--skip-one-shot") {
+        one_shot_is();
+    }
+}

@@ -209,7 +209,7 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
             let mut out = Vec::new();
             for s in v {
                 match parse_quantity(&s) {
-                    Ok(q) if q.dim == Dimension::Ratio && q.value >= 0.5 && q.value < 1.0 => out.push(q.value),
+                    Ok(q) if q.dim == Dimension::Ratio && q.value >= 0.5 && q.value < 1.0 => out.push((q.value * 1e12).round() / 1e12),
                     _ => section.error_at_key("levels", format!("{s:?}"), "levels written as percentages between 50% and 100%, e.g. [\"99.5%\", \"99.9%\"]".into()),
                 }
             }
@@ -320,7 +320,7 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
             }
         }
         let es = t.choice("measure", &["var", "es"]).unwrap_or(0) == 1;
-        let level = t.ratio("level", 0.5, 0.99999).unwrap_or(0.995);
+        let level = (t.ratio("level", 0.5, 0.99999).unwrap_or(0.995) * 1e12).round() / 1e12;
         Some(Capital { base: base?, as_of: as_of?, injections, es, level })
     });
     let crplus = section.table("creditriskplus").and_then(|t| {

@@ -17,10 +17,10 @@ use crate::sim::{Band, Cell, Event, PolRt, Scratch, Shift, Sim, Unit};
 use crate::special::BetaTable;
 use crate::tail::{Measure, Weighted};
 
-/// Fixed-point scale of the per-policy accumulators (2⁻²⁰ of a currency unit):
+/// Fixed-point scale of the per-policy accumulators (2⁻³² of a currency unit):
 /// integer sums are exact and associative, so per-policy totals do not depend
 /// on how paths were grouped into chunks.
-const FIXED: f64 = 1_048_576.0;
+const FIXED: f64 = 4_294_967_296.0;
 
 #[inline]
 fn to_fixed(x: f64) -> i128 {

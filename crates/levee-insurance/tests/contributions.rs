@@ -7,18 +7,14 @@ use levee_engine::Control;
 use levee_insurance::tail::Weighted;
 use levee_insurance::vasicek::{asrf_var_contribution, lhp_es};
 
-#[path = "importance.rs"]
-#[allow(dead_code)]
-mod imp;
-
 /// EL, VaR and ES contributions per policy sum to the portfolio figures. The
-/// per-policy sums are exact integers (2⁻²⁰ yen units); the only difference is
-/// the rounding of each claim to that unit (≤ 2⁻²¹ yen per claim), so a
+/// per-policy sums are exact integers (2⁻³² yen units); the only difference is
+/// the rounding of each claim to that unit (≤ 2⁻³³ yen per claim), so a
 /// relative tolerance of 1e-9 is loose.
 #[test]
 fn contributions_add_up() {
     for method in ["plain", "is"] {
-        let m = load(&imp::gl_portfolio(method)).unwrap();
+        let m = load(&gl_portfolio(method)).unwrap();
         let (sim, _) = m.compile_tuned(4);
         let d = m.run_detail(&sim, &settings(8000, 4, 2, 1000), &Control::default()).unwrap();
         let l: Vec<f64> = d.book.iter().zip(&d.pipe).map(|(a, b)| a + b).collect();

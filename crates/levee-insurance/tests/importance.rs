@@ -18,34 +18,6 @@ pub fn portfolio_path(method: &str) -> std::path::PathBuf {
     write(&format!("isg-{method}"), &format!("{HEADER}{sec}"), &[("book.csv", String::from_utf8(csv).unwrap())])
 }
 
-/// The Glasserman & Li (2005) test portfolio carried over to the
-/// global/country/sector structure: m = 1000 obligors, p_k = 0.01(1 + sin(16πk/m)),
-/// exposures c_k = ⌈5k/m⌉², LGD 1; 5 countries with correlated factors (0.4),
-/// 4 sectors; loadings global 0.4, country 0.3, sector 0.3; political events in
-/// two countries.
-pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
-    let m = 1000;
-    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
-    for k in 1..=m {
-        let p = 0.01 * (1.0 + (16.0 * std::f64::consts::PI * k as f64 / m as f64).sin());
-        let p = p.max(1e-6);
-        let c = ((5 * k) as f64 / m as f64).ceil().powi(2);
-        csv.push_str(&format!("P{k},O{k},C{},S{},export_credit,{c} JPY,{p},1,1 year,0.01\n", k % 5, k % 4));
-    }
-    let mut corr = String::from("country,C0,C1,C2,C3,C4\n");
-    for i in 0..5 {
-        corr.push_str(&format!("C{i}"));
-        for j in 0..5 {
-            corr.push_str(if i == j { ",1" } else { ",0.4" });
-        }
-        corr.push('\n');
-    }
-    let sc = format!(
-        "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"{method}\"\nglobal_loading = 0.4\ncountry_correlation = \"corr.csv\"\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nC0 = {{ loading = 0.3, transfer = 0.0005 }}\nC1 = {{ loading = 0.3, war = 0.0002 }}\nC2 = {{ loading = 0.3 }}\nC3 = {{ loading = 0.3 }}\nC4 = {{ loading = 0.3 }}\n\n[insurance.sectors]\nS0 = {{ loading = 0.3 }}\nS1 = {{ loading = 0.3 }}\nS2 = {{ loading = 0.3 }}\nS3 = {{ loading = 0.3 }}\n"
-    );
-    write(&format!("gl-{method}"), &sc, &[("book.csv", csv), ("corr.csv", corr)])
-}
-
 /// IS and plain MC estimate the same 99.9% tail; the IS estimator of the tail
 /// probability P(L > x) at x = the 99.9% VaR has a per-path variance at least
 /// ten times smaller.

@@ -10,7 +10,7 @@ mod imp;
 #[test]
 #[ignore]
 fn variants() {
-    let mi = load(&imp::gl_portfolio("is")).unwrap();
+    let mi = load(&gl_portfolio("is")).unwrap();
     let (s0, tuned) = mi.compile_tuned(9);
     let t = tuned.unwrap();
     eprintln!("target {:.3e} comps {:?}", t.target, t.shift.comps.iter().map(|(m, p)| (m.iter().map(|x| x * x).sum::<f64>().sqrt(), *p)).collect::<Vec<_>>());
@@ -32,7 +32,7 @@ fn variants() {
 #[test]
 #[ignore]
 fn objective_values() {
-    let mi = load(&imp::gl_portfolio("is")).unwrap();
+    let mi = load(&gl_portfolio("is")).unwrap();
     let sim = mi.compile(9);
     let d = sim.dim();
     let mut g = vec![0.0; d];

@@ -170,6 +170,20 @@ pub fn read(section: &Table<'_>, ctx: &ScenarioContext) -> Option<Config> {
         else {
             continue;
         };
+        // An event entirely outside the horizon would silently do nothing.
+        let first = offset(ctx.start, start);
+        if first >= ctx.horizon_months as i64 || first + (months as i64) <= 0 {
+            et.error_at_key(
+                "start",
+                format!("an event from {start} for {months} months"),
+                format!(
+                    "an event overlapping the horizon {} – {}",
+                    ctx.start,
+                    ctx.start.plus_months(ctx.horizon_months as i64 - 1)
+                ),
+            );
+            continue;
+        }
         let mats: Option<Vec<String>> = match material.as_deref() {
             None | Some("all") => None,
             Some(m) => Some(vec![m.to_string()]),

@@ -67,6 +67,10 @@ struct MatPlan {
     base_cap: f64,
     share_sum: f64,
     inv_caps: Vec<(usize, f64)>,
+    /// The policy run of a path on which this material is never cut: the
+    /// same on every such path (no gap ever, so investments and draws do not
+    /// matter), computed once. `None` if only capacity suppliers serve it.
+    calm: Option<(MatRun, Vec<f64>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -210,12 +214,22 @@ impl Plan {
                         .map_or(0.0, |s| s.target_days * d / MONTH_DAYS)
                 })
                 .collect();
+            // Shares are validated to sum to 1 within 1e-6; normalise them so
+            // that an undisrupted month has no spurious gap of up to 1e-6·D.
+            let share_total: f64 = m
+                .suppliers
+                .iter()
+                .map(|s| match s.flow {
+                    Flow::Share(x) => x,
+                    Flow::Capacity(_) => 0.0,
+                })
+                .sum();
             let mut slots: Vec<SlotPlan> = m
                 .suppliers
                 .iter()
                 .map(|s| SlotPlan {
                     kind: match s.flow {
-                        Flow::Share(x) => SlotKind::Share(x),
+                        Flow::Share(x) => SlotKind::Share(x / share_total),
                         Flow::Capacity(c) => SlotKind::Capacity(c),
                     },
                     spare: s.spare,
@@ -262,6 +276,7 @@ impl Plan {
                 }
             }
             mats.push(MatPlan {
+                calm: None,
                 base_cap,
                 share_sum,
                 inv_caps,
@@ -312,7 +327,7 @@ impl Plan {
                 success: inv.success,
             })
             .collect();
-        Plan {
+        let mut plan = Plan {
             horizon,
             start,
             mats,
@@ -325,17 +340,33 @@ impl Plan {
             shock_stream: Stream::new(seed, "minerals/shock"),
             n_supplier_processes: cfg.n_supplier_processes,
             inv_stream: Stream::new(seed, "minerals/investment"),
+        };
+        let t_n = horizon as usize;
+        for m in 0..plan.mats.len() {
+            if plan.mats[m].share_sum > 0.0 {
+                let mp = &plan.mats[m];
+                let zeros = vec![0.0; mp.slots.len() * t_n];
+                let calm_flags = vec![false; t_n];
+                let online = vec![false; plan.invs.len()];
+                let mut short = vec![false; t_n];
+                let mut stocks = vec![0.0; t_n];
+                let r = plan.material(
+                    mp,
+                    (&zeros, &calm_flags),
+                    Some(&online),
+                    &mut short,
+                    Some(&mut stocks),
+                    None,
+                );
+                plan.mats[m].calm = Some((r, stocks));
+            }
         }
+        plan
     }
 
     /// Number of materials.
     pub fn n_materials(&self) -> usize {
         self.mats.len()
-    }
-
-    /// Demand of material `m` in month `t`, t/month.
-    pub fn demand(&self, m: usize, t: usize) -> f64 {
-        self.mats[m].demand[t]
     }
 
     /// Largest stock material `m` can hold (initial or any month's target), t.
@@ -406,22 +437,36 @@ impl Plan {
             let cuts = &scratch.cuts[mp.cut_offset..mp.cut_offset + mp.slots.len() * t_n];
             let cut_any = &scratch.cut_any[m * t_n..(m + 1) * t_n];
             let stocks = &mut scratch.stocks[m * t_n..(m + 1) * t_n];
-            let pol = self.material(
-                mp,
-                (cuts, cut_any),
-                Some(&scratch.online),
-                &mut scratch.short_any,
-                Some(stocks),
-                rec_pol.as_mut(),
-            );
-            let cf = self.material(
-                mp,
-                (cuts, cut_any),
-                None,
-                &mut scratch.short_any_cf,
-                None,
-                rec_cf.as_mut(),
-            );
+            let never_cut = !cut_any.contains(&true);
+            let pol = match (&mp.calm, never_cut, rec_pol.is_none()) {
+                (Some((r, st)), true, true) => {
+                    stocks.copy_from_slice(st);
+                    r.clone()
+                }
+                _ => self.material(
+                    mp,
+                    (cuts, cut_any),
+                    Some(&scratch.online),
+                    &mut scratch.short_any,
+                    Some(stocks),
+                    rec_pol.as_mut(),
+                ),
+            };
+            // Without policy and without any cut this material is never short
+            // (share suppliers cover demand exactly): skip the loop unless a
+            // trace is asked for or capacity suppliers alone serve it.
+            let cf = if rec_cf.is_none() && mp.share_sum > 0.0 && never_cut {
+                MatRun::default()
+            } else {
+                self.material(
+                    mp,
+                    (cuts, cut_any),
+                    None,
+                    &mut scratch.short_any_cf,
+                    None,
+                    rec_cf.as_mut(),
+                )
+            };
             if let (Some(tr), Some(a), Some(b)) = (trace.as_mut(), rec_pol, rec_cf) {
                 tr.push((a, b));
             }
@@ -543,8 +588,8 @@ impl Plan {
                 if spell_short > s.release_lag {
                     release = gap.min(stock).min(s.max_release);
                 }
-                if gap == 0.0 {
-                    let want = (mp.target[t] - stock).max(0.0);
+                if gap == 0.0 && stock < mp.target[t] {
+                    let want = mp.target[t] - stock;
                     let affordable = if s.price > 0.0 {
                         budget_left / s.price
                     } else {
@@ -597,7 +642,7 @@ impl Plan {
     }
 }
 
-#[derive(Default)]
+#[derive(Clone, Default, Debug)]
 struct MatRun {
     unmet: f64,
     short: bool,

@@ -226,7 +226,10 @@ impl Accumulator {
             let price = mat.price;
             let mut o = Map::new();
             o.insert("name".into(), json!(mat.name));
-            o.insert("demand_t_per_month_first".into(), finite(plan.demand(m, 0)));
+            o.insert(
+                "demand_t_per_month_first".into(),
+                finite(*mat.demand.at(plan.start)),
+            );
             o.insert("price_per_t".into(), finite(price));
             let p = proportion(a.short, n);
             let pcf = proportion(a.short_cf, n);
@@ -282,7 +285,7 @@ impl Accumulator {
             );
             let r = ratio_of_means(&a.net_cost, &avoided);
             o.insert("cost_per_tonne_avoided".into(), ratio_json(&r));
-            let ind = indicators(mat, plan.demand(m, 0));
+            let ind = indicators(mat, *mat.demand.at(plan.start));
             o.insert(
                 "indicators".into(),
                 json!({

@@ -209,3 +209,48 @@ suppliers = [{ name = "A", share = 1.0 }]
     assert_eq!(t.policy[2].demand, 20.0 * 1.44f64.powf(2.0 / 12.0));
     assert!((t.policy[12].demand - 28.8).abs() < 1e-12);
 }
+
+/// Shares summing to 1 − 5e-7 (within the 1e-6 tolerance) are normalised:
+/// an undisrupted month has no gap.
+#[test]
+fn shares_within_tolerance_leave_no_gap() {
+    let text = r#"
+[minerals]
+[[minerals.materials]]
+name = "Dy"
+demand = "1000 t/month"
+price = "¥1m/t"
+suppliers = [{ name = "A", share = 0.6 }, { name = "B", share = 0.3999995 }]
+"#;
+    let m = common::model(text, 6).unwrap();
+    let t = &trace(&m, 6, 0)[0];
+    assert!(t.policy.iter().all(|r| r.gap == 0.0 && r.unmet == 0.0));
+}
+
+/// A cancelled run returns the engine's error, not a partial summary.
+#[test]
+fn cancelled_run_is_an_error() {
+    let m = common::model(ONE_SUPPLIER, 12).unwrap();
+    let c = levee_engine::Control::default();
+    c.cancel();
+    let r = m.run(&common::settings(100, 1, 12), &c);
+    assert_eq!(r.unwrap_err(), levee_engine::EngineError::Cancelled);
+    let r = m.run(&common::settings(0, 1, 12), &Default::default());
+    assert_eq!(r.unwrap_err(), levee_engine::EngineError::Paths(0));
+}
+
+/// Degenerate horizons and empty results do not panic.
+#[test]
+fn zero_horizon_and_one_path() {
+    let text = format!("{ONE_SUPPLIER}stockpile = {{ target = \"60 days\" }}\n");
+    let m = common::model(&text, 0).unwrap();
+    let out = m
+        .run(&common::settings(3, 1, 0), &Default::default())
+        .unwrap();
+    assert_eq!(out.summary["materials"][0]["unmet_t"]["mean"], 0.0);
+    let m = common::model(&text, 12).unwrap();
+    let out = m
+        .run(&common::settings(1, 1, 12), &Default::default())
+        .unwrap();
+    assert!(out.summary["materials"][0]["unmet_t"]["std_error"].is_number());
+}

@@ -4,6 +4,10 @@
 //! 1988), accurate to about 1e-16 relative: a fixed sequence of floating-point
 //! operations, so the same uniform gives the same normal on every platform.
 
+// The coefficients are printed as published by Wichura (more digits than an
+// f64 holds); they round to the same doubles.
+#![allow(clippy::excessive_precision)]
+
 /// Evaluate a polynomial with coefficients in increasing order (Horner).
 #[inline(always)]
 fn poly(c: &[f64; 8], x: f64) -> f64 {

@@ -103,7 +103,7 @@ impl Draws {
     /// The next uniform in (0, 1).
     #[inline]
     pub fn next_uniform(&mut self) -> f64 {
-        if self.k % 2 == 0 {
+        if self.k.is_multiple_of(2) {
             self.buf = self.stream.uniform_pair(self.path, self.step, self.k / 2);
         }
         let u = self.buf[(self.k % 2) as usize];

@@ -90,11 +90,10 @@ fn prepare_scenario(sc: Scenario, path: &Path, overrides: &Overrides) -> Result<
                 start: head.settings.start,
                 horizon_months: head.settings.horizon_months,
             };
-            if let Some(m) = (entry.build)(&section, &ctx) {
-                if overrides.sections.as_ref().is_none_or(|s| s.iter().any(|x| x == entry.section)) {
+            if let Some(m) = (entry.build)(&section, &ctx)
+                && overrides.sections.as_ref().is_none_or(|s| s.iter().any(|x| x == entry.section)) {
                     models.push((entry.section, m));
                 }
-            }
         }
         if !any_section {
             root.error(

@@ -77,16 +77,14 @@ pub(crate) fn read_head(root: &Table, o: &Overrides) -> Option<Head> {
             Some(r as u32)
         }
     });
-    if let Some(p) = o.paths {
-        if p == 0 || p > MAX_PATHS {
+    if let Some(p) = o.paths
+        && (p == 0 || p > MAX_PATHS) {
             sc.report(None, "--paths", format!("{p}"), format!("a number of paths from 1 to {MAX_PATHS}"));
         }
-    }
-    if let Some(c) = o.chunk_size {
-        if c == 0 || c > 1 << 20 {
+    if let Some(c) = o.chunk_size
+        && (c == 0 || c > 1 << 20) {
             sc.report(None, "--chunk-size", format!("{c}"), "a chunk size from 1 to 1048576".into());
         }
-    }
     Some(Head {
         name: name?,
         currency: currency?,

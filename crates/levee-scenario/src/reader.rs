@@ -730,11 +730,11 @@ impl<'a> Table<'a> {
             let slot = Slot { item, path, span: span.clone() };
             match self.parse_scalar(&slot, Want::Dim(dim), lo, hi) {
                 Some((v, _)) => {
-                    if let Some((prev, _)) = steps.last() {
-                        if d <= *prev {
-                            self.err(span, &slot.path, format!("{d} after {prev}"), "dates in increasing order".into());
-                            ok = false;
-                        }
+                    if let Some((prev, _)) = steps.last()
+                        && d <= *prev
+                    {
+                        self.err(span, &slot.path, format!("{d} after {prev}"), "dates in increasing order".into());
+                        ok = false;
                     }
                     steps.push((d, v));
                 }

@@ -211,10 +211,12 @@ fn leading_currency(s: &str) -> (Option<Currency>, &str) {
             return (Some(c), r);
         }
     }
-    if s.len() > 4 && s.as_bytes()[3] == b' ' {
-        if let Some(c) = Currency::from_code(&s[..3]) {
-            return (Some(c), &s[4..]);
-        }
+    // Byte 3 is an ASCII space, so 3 and 4 are character boundaries.
+    if s.len() > 4
+        && s.as_bytes()[3] == b' '
+        && let Some(c) = Currency::from_code(&s[..3])
+    {
+        return (Some(c), &s[4..]);
     }
     (None, s)
 }

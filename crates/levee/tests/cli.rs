@@ -213,7 +213,7 @@ fn run_writes_documented_outputs() {
 fn interrupt_exits_130_and_writes_nothing() {
     let d = tmp("interrupt");
     let out = d.join("out");
-    let mut child = levee()
+    let child = levee()
         .args([
             "run",
             example_path().to_str().unwrap(),
