@@ -186,11 +186,19 @@ fn twisted(p: f64, w: f64, theta: f64) -> f64 {
     1.0 / (1.0 + (-t).exp())
 }
 
-/// Solve Σ w_k q_k(θ) = x for θ ≥ 0 (safeguarded Newton) and return
-/// (θ, ψ(θ)) with ψ(θ) = Σ ln(1 − p_k + p_k e^{θ w_k}).
+/// Choose θ ≥ 0 with Σ w_k q_k(θ) ≈ x (a few safeguarded Newton steps from
+/// the first-order guess) and return (θ, ψ(θ)), ψ(θ) = Σ ln(1 − p_k + p_k e^{θ w_k}).
+/// The likelihood ratio exp(−θS + ψ(θ)) is exact for whatever θ is returned,
+/// so solving only approximately costs variance, never bias.
 pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
-    let mean: f64 = ps.iter().map(|(p, w)| p * w).sum();
-    let wmax = ps.iter().map(|(_, w)| *w).fold(0.0, f64::max);
+    let mut mean = 0.0;
+    let mut var = 0.0;
+    let mut wmax = 0.0f64;
+    for &(p, w) in ps {
+        mean += p * w;
+        var += w * w * p * (1.0 - p);
+        wmax = wmax.max(w);
+    }
     if mean >= x || wmax <= 0.0 {
         return (0.0, 0.0);
     }
@@ -205,15 +213,11 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
         }
         (m - x, d)
     };
-    let (mut lo, mut hi) = (0.0, 1.0 / wmax);
-    while f(hi).0 < 0.0 && hi < 1e4 / wmax {
-        lo = hi;
-        hi *= 2.0;
-    }
-    let mut th = 0.5 * (lo + hi);
-    for _ in 0..60 {
+    let (mut lo, mut hi) = (0.0, 50.0 / wmax);
+    let mut th = if var > 0.0 { ((x - mean) / var).min(hi) } else { 0.5 * hi };
+    for _ in 0..8 {
         let (v, d) = f(th);
-        if v.abs() <= 1e-10 * x {
+        if v.abs() <= 1e-3 * x {
             break;
         }
         if v < 0.0 {
@@ -223,19 +227,11 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
         }
         let nt = if d > 0.0 { th - v / d } else { f64::NAN };
         th = if nt > lo && nt < hi { nt } else { 0.5 * (lo + hi) };
-        if hi - lo <= 1e-14 * hi {
-            break;
-        }
     }
     let psi = ps
         .iter()
-        .map(|&(p, w)| {
-            if p <= 0.0 {
-                0.0
-            } else {
-                (-p).ln_1p() + softplus((p / (1.0 - p)).ln() + th * w)
-            }
-        })
+        .zip(&lg)
+        .map(|(&(p, w), &l)| if p <= 0.0 { 0.0 } else { (-p).ln_1p() + softplus(l + th * w) })
         .sum();
     (th, psi)
 }

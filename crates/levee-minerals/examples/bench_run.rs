@@ -55,4 +55,7 @@ fn main() {
         dt.as_secs_f64(),
         out.summary["total"]["unmet_t"]["mean"]
     );
+    for b in &out.text {
+        print!("{}", b.render());
+    }
 }
