@@ -144,7 +144,11 @@ mod tests {
     fn order_is_path_order_for_any_threads_and_chunks() {
         for threads in [1, 2, 4] {
             for chunk in [1, 7, 64, 1000] {
-                let plan = RunPlan { paths: 500, chunk_size: chunk, threads };
+                let plan = RunPlan {
+                    paths: 500,
+                    chunk_size: chunk,
+                    threads,
+                };
                 let v: Vec<u64> = run(&Ids, &plan, &Control::default())
                     .unwrap()
                     .into_iter()
@@ -159,13 +163,24 @@ mod tests {
     fn cancelled_runs_return_an_error() {
         let c = Control::default();
         c.cancel();
-        let plan = RunPlan { paths: 10, chunk_size: 2, threads: 1 };
+        let plan = RunPlan {
+            paths: 10,
+            chunk_size: 2,
+            threads: 1,
+        };
         assert_eq!(run(&Ids, &plan, &c).unwrap_err(), EngineError::Cancelled);
     }
 
     #[test]
     fn path_limits() {
-        let plan = RunPlan { paths: 0, chunk_size: 2, threads: 1 };
-        assert_eq!(run(&Ids, &plan, &Control::default()).unwrap_err(), EngineError::Paths(0));
+        let plan = RunPlan {
+            paths: 0,
+            chunk_size: 2,
+            threads: 1,
+        };
+        assert_eq!(
+            run(&Ids, &plan, &Control::default()).unwrap_err(),
+            EngineError::Paths(0)
+        );
     }
 }

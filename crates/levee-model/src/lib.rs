@@ -85,7 +85,10 @@ impl TextBlock {
     /// assert_eq!(b.render(), "T\n  a  bb\n  1   2\n");
     /// ```
     pub fn render(&self) -> String {
-        let ncol = self.header.len().max(self.rows.iter().map(Vec::len).max().unwrap_or(0));
+        let ncol = self
+            .header
+            .len()
+            .max(self.rows.iter().map(Vec::len).max().unwrap_or(0));
         let mut w = vec![0usize; ncol];
         for row in std::iter::once(&self.header).chain(&self.rows) {
             for (i, c) in row.iter().enumerate() {

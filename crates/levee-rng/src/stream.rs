@@ -164,7 +164,12 @@ mod tests {
         assert_eq!(got, again);
         assert_eq!(got, PINNED.to_vec(), "generator output changed: {got:?}");
     }
-    const PINNED: [u64; 4] = [340341424528543, 373514638890408, 939394992397228, 886633243848773];
+    const PINNED: [u64; 4] = [
+        340341424528543,
+        373514638890408,
+        939394992397228,
+        886633243848773,
+    ];
 
     #[test]
     fn uniform_moments() {

@@ -57,7 +57,11 @@ pub fn compare(base: &RunResult, reformed: &RunResult, reform: &Reform) -> Compa
                 b.name.clone(),
                 fmt_num(eb.mean),
                 fmt_num(er.mean),
-                format!("{} ± {}", fmt_num(ed.mean), fmt_num(1.959_963_984_540_054 * ed.std_error)),
+                format!(
+                    "{} ± {}",
+                    fmt_num(ed.mean),
+                    fmt_num(1.959_963_984_540_054 * ed.std_error)
+                ),
             ]);
         }
     }
@@ -78,8 +82,16 @@ pub fn compare(base: &RunResult, reformed: &RunResult, reform: &Reform) -> Compa
     json.push('\n');
     let n_same = metrics.len() - rows.len();
     let block = TextBlock {
-        title: format!("Reform \"{}\" against the baseline (same paths and draws)", reform.name),
-        header: vec!["per-path metric".into(), "baseline".into(), "reform".into(), "difference ± 95%".into()],
+        title: format!(
+            "Reform \"{}\" against the baseline (same paths and draws)",
+            reform.name
+        ),
+        header: vec![
+            "per-path metric".into(),
+            "baseline".into(),
+            "reform".into(),
+            "difference ± 95%".into(),
+        ],
         rows,
         notes: vec![format!(
             "{n_same} metrics are identical on every path; differences use paired paths (common random numbers)"

@@ -15,7 +15,10 @@ pub const EXAMPLES: &[Example] = &[Example {
     name: "japan-2025",
     about: "Japan's 2025 strategy: rare-earth security, NEXI capacity, steady chip funding",
     files: &[
-        ("japan-2025.toml", include_str!("../../../examples/japan-2025.toml")),
+        (
+            "japan-2025.toml",
+            include_str!("../../../examples/japan-2025.toml"),
+        ),
         (
             "reforms/dy-stockpile-365.toml",
             include_str!("../../../examples/reforms/dy-stockpile-365.toml"),

@@ -5,8 +5,8 @@
 //! model crate for validation, runs the models on the engine and assembles
 //! the outputs. It knows nothing of the command line.
 
-pub mod examples;
 mod compare;
+pub mod examples;
 mod outputs;
 mod registry;
 mod settings;
@@ -61,14 +61,22 @@ pub fn prepare_reform(
     let base = prepare_scenario(base_sc, path, overrides)?;
     let re = prepare_scenario(reformed, path, overrides).map_err(|mut d| {
         for e in &mut d.0 {
-            e.expected = format!("{} (after applying reform {})", e.expected, reform_path.display());
+            e.expected = format!(
+                "{} (after applying reform {})",
+                e.expected,
+                reform_path.display()
+            );
         }
         d
     })?;
     Ok((base, re, reform))
 }
 
-fn prepare_scenario(sc: Scenario, path: &Path, overrides: &Overrides) -> Result<Prepared, Diagnostics> {
+fn prepare_scenario(
+    sc: Scenario,
+    path: &Path,
+    overrides: &Overrides,
+) -> Result<Prepared, Diagnostics> {
     let prepared = {
         let root = sc.root();
         let head = settings::read_head(&root, overrides);
@@ -91,16 +99,24 @@ fn prepare_scenario(sc: Scenario, path: &Path, overrides: &Overrides) -> Result<
                 horizon_months: head.settings.horizon_months,
             };
             if let Some(m) = (entry.build)(&section, &ctx)
-                && overrides.sections.as_ref().is_none_or(|s| s.iter().any(|x| x == entry.section)) {
-                    models.push((entry.section, m));
-                }
+                && overrides
+                    .sections
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|x| x == entry.section))
+            {
+                models.push((entry.section, m));
+            }
         }
         if !any_section {
             root.error(
                 "no model section".into(),
                 format!(
                     "at least one of {}",
-                    MODELS.iter().map(|m| format!("[{}]", m.section)).collect::<Vec<_>>().join(", ")
+                    MODELS
+                        .iter()
+                        .map(|m| format!("[{}]", m.section))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
         }
@@ -109,7 +125,14 @@ fn prepare_scenario(sc: Scenario, path: &Path, overrides: &Overrides) -> Result<
                 if !MODELS.iter().any(|m| m.section == w) {
                     root.error(
                         format!("--only {w:?}"),
-                        format!("one of {}", MODELS.iter().map(|m| m.section).collect::<Vec<_>>().join(", ")),
+                        format!(
+                            "one of {}",
+                            MODELS
+                                .iter()
+                                .map(|m| m.section)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     );
                 }
             }
@@ -122,7 +145,10 @@ fn prepare_scenario(sc: Scenario, path: &Path, overrides: &Overrides) -> Result<
     };
     Ok(Prepared {
         name: head.name,
-        file_name: path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        file_name: path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         hash: sc.content_hash(),
         context: ScenarioContext {
             fx: sc.fx(),

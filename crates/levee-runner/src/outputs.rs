@@ -80,10 +80,13 @@ pub(crate) fn assemble(
         "sources".into(),
         serde_json::to_value(&p.provenance).unwrap_or(Value::Null),
     );
-    let mut summary_json = serde_json::to_string_pretty(&Value::Object(summary)).unwrap_or_default();
+    let mut summary_json =
+        serde_json::to_string_pretty(&Value::Object(summary)).unwrap_or_default();
     summary_json.push('\n');
 
-    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -148,7 +151,10 @@ pub fn write_outputs(dir: &Path, r: &RunResult, extra: &[(&str, &str)]) -> std::
     result
 }
 
-fn write_file(path: &Path, body: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>) -> std::io::Result<()> {
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let f = std::fs::File::create(path)?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
     body(&mut w)?;

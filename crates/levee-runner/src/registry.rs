@@ -23,7 +23,11 @@ pub struct ModelEntry {
 macro_rules! runnable {
     ($ty:ty) => {
         impl RunnableModel for $ty {
-            fn run(&self, settings: &RunSettings, control: &Control) -> Result<ModelOutput, EngineError> {
+            fn run(
+                &self,
+                settings: &RunSettings,
+                control: &Control,
+            ) -> Result<ModelOutput, EngineError> {
                 <$ty>::run(self, settings, control)
             }
         }

@@ -40,7 +40,11 @@ pub(crate) fn read_head(root: &Table, o: &Overrides) -> Option<Head> {
                 Some(c) => match Currency::from_code(&c) {
                     Some(c) => Some(c),
                     None => {
-                        t.error_at_key("currency", format!("{c:?}"), "a three-letter ISO 4217 code such as \"JPY\"".into());
+                        t.error_at_key(
+                            "currency",
+                            format!("{c:?}"),
+                            "a three-letter ISO 4217 code such as \"JPY\"".into(),
+                        );
                         None
                     }
                 },
@@ -50,10 +54,14 @@ pub(crate) fn read_head(root: &Table, o: &Overrides) -> Option<Head> {
         None => (None, None),
     };
     let run = root.req_table("run")?;
-    let paths = run.integer("paths", 1, MAX_PATHS as i64).map(|p| p as u64).or_else(|| {
-        (!run.has("paths")).then_some(10_000)
-    });
-    let seed = run.integer("seed", 0, i64::MAX).map(|s| s as u64).or_else(|| (!run.has("seed")).then_some(0));
+    let paths = run
+        .integer("paths", 1, MAX_PATHS as i64)
+        .map(|p| p as u64)
+        .or_else(|| (!run.has("paths")).then_some(10_000));
+    let seed = run
+        .integer("seed", 0, i64::MAX)
+        .map(|s| s as u64)
+        .or_else(|| (!run.has("seed")).then_some(0));
     let start = run.req_date("start");
     let horizon_days = run.req_quantity("horizon", Dimension::Days, 1.0, 1e9);
     let chunk = run
@@ -64,7 +72,11 @@ pub(crate) fn read_head(root: &Table, o: &Overrides) -> Option<Head> {
         let m = d / (365.25 / 12.0);
         let r = m.round();
         if (m - r).abs() > 1e-9 || r < 1.0 {
-            run.error_at_key("horizon", format!("{d} days"), "a whole number of months (e.g. \"10 years\" or \"120 months\")".into());
+            run.error_at_key(
+                "horizon",
+                format!("{d} days"),
+                "a whole number of months (e.g. \"10 years\" or \"120 months\")".into(),
+            );
             None
         } else if r > MAX_HORIZON_MONTHS as f64 {
             run.error_at_key(
@@ -78,13 +90,25 @@ pub(crate) fn read_head(root: &Table, o: &Overrides) -> Option<Head> {
         }
     });
     if let Some(p) = o.paths
-        && (p == 0 || p > MAX_PATHS) {
-            sc.report(None, "--paths", format!("{p}"), format!("a number of paths from 1 to {MAX_PATHS}"));
-        }
+        && (p == 0 || p > MAX_PATHS)
+    {
+        sc.report(
+            None,
+            "--paths",
+            format!("{p}"),
+            format!("a number of paths from 1 to {MAX_PATHS}"),
+        );
+    }
     if let Some(c) = o.chunk_size
-        && (c == 0 || c > 1 << 20) {
-            sc.report(None, "--chunk-size", format!("{c}"), "a chunk size from 1 to 1048576".into());
-        }
+        && (c == 0 || c > 1 << 20)
+    {
+        sc.report(
+            None,
+            "--chunk-size",
+            format!("{c}"),
+            "a chunk size from 1 to 1048576".into(),
+        );
+    }
     Some(Head {
         name: name?,
         currency: currency?,

@@ -42,23 +42,46 @@ impl CsvTable {
             found,
             expected: expected.to_string(),
         };
-        let meta = std::fs::metadata(path)
-            .map_err(|e| fail(0, 0, format!("a file that cannot be opened ({e})"), "an existing CSV file"))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            fail(
+                0,
+                0,
+                format!("a file that cannot be opened ({e})"),
+                "an existing CSV file",
+            )
+        })?;
         if meta.len() > MAX_CSV_BYTES {
-            return Err(fail(0, 0, format!("{} bytes", meta.len()), "a CSV file of at most 2 GiB"));
+            return Err(fail(
+                0,
+                0,
+                format!("{} bytes", meta.len()),
+                "a CSV file of at most 2 GiB",
+            ));
         }
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
             .comment(Some(b'#'))
             .from_path(path)
-            .map_err(|e| fail(0, 0, format!("a file that cannot be read ({e})"), "a readable CSV file"))?;
+            .map_err(|e| {
+                fail(
+                    0,
+                    0,
+                    format!("a file that cannot be read ({e})"),
+                    "a readable CSV file",
+                )
+            })?;
         let headers: Vec<String> = match rdr.headers() {
             Ok(h) => h.iter().map(str::to_string).collect(),
             Err(e) => return Err(csv_err(path, e)),
         };
         if headers.iter().all(String::is_empty) {
-            return Err(fail(1, 1, "no header row".into(), "a header row naming the columns"));
+            return Err(fail(
+                1,
+                1,
+                "no header row".into(),
+                "a header row naming the columns",
+            ));
         }
         let mut rows = Vec::new();
         for (index, rec) in rdr.records().enumerate() {
@@ -100,7 +123,13 @@ impl CsvTable {
             let hint = crate::reader::did_you_mean(name, self.headers.iter().map(String::as_str))
                 .map(|h| format!(" (is {h:?} a misspelling?)"))
                 .unwrap_or_default();
-            self.push(1, 0, name, format!("header {:?}", self.headers.join(",")), format!("a column named {name:?}{hint}"));
+            self.push(
+                1,
+                0,
+                name,
+                format!("header {:?}", self.headers.join(",")),
+                format!("a column named {name:?}{hint}"),
+            );
         }
         i
     }
@@ -115,7 +144,11 @@ impl CsvTable {
             file: self.path.clone(),
             line,
             column: col,
-            field: if name.is_empty() { String::new() } else { format!("column {name:?}") },
+            field: if name.is_empty() {
+                String::new()
+            } else {
+                format!("column {name:?}")
+            },
             found,
             expected,
         });
@@ -148,18 +181,34 @@ impl CsvTable {
         match t.replace(',', "").parse::<f64>() {
             Ok(v) if v.is_finite() && v >= lo && v <= hi => Some(v),
             Ok(v) if v.is_finite() => {
-                self.error(row, col, format!("{v}"), format!("a number between {lo} and {hi}"));
+                self.error(
+                    row,
+                    col,
+                    format!("{v}"),
+                    format!("a number between {lo} and {hi}"),
+                );
                 None
             }
             _ => {
-                self.error(row, col, format!("{t:?}"), format!("a finite number between {lo} and {hi}"));
+                self.error(
+                    row,
+                    col,
+                    format!("{t:?}"),
+                    format!("a finite number between {lo} and {hi}"),
+                );
                 None
             }
         }
     }
 
     /// An optional plain number (empty cell: `None` without error).
-    pub fn opt_number(&self, row: &CsvRow, col: Option<usize>, lo: f64, hi: f64) -> Option<Option<f64>> {
+    pub fn opt_number(
+        &self,
+        row: &CsvRow,
+        col: Option<usize>,
+        lo: f64,
+        hi: f64,
+    ) -> Option<Option<f64>> {
         match col {
             Some(c) if !self.text(row, c).is_empty() => self.number(row, c, lo, hi).map(Some),
             _ => Some(None),
@@ -167,16 +216,33 @@ impl CsvTable {
     }
 
     /// A quantity with a unit of dimension `dim`.
-    pub fn quantity(&self, row: &CsvRow, col: usize, dim: Dimension, lo: f64, hi: f64) -> Option<f64> {
+    pub fn quantity(
+        &self,
+        row: &CsvRow,
+        col: usize,
+        dim: Dimension,
+        lo: f64,
+        hi: f64,
+    ) -> Option<f64> {
         let t = self.text(row, col);
         match parse_quantity(t) {
             Ok(q) if q.dim == dim && q.value >= lo && q.value <= hi => Some(q.value),
             Ok(q) if q.dim == dim => {
-                self.error(row, col, format!("{t:?}"), format!("{dim} between {lo} and {hi}"));
+                self.error(
+                    row,
+                    col,
+                    format!("{t:?}"),
+                    format!("{dim} between {lo} and {hi}"),
+                );
                 None
             }
             Ok(q) => {
-                self.error(row, col, format!("{t:?}, which is {}", q.dim), format!("{dim} (unit mismatch)"));
+                self.error(
+                    row,
+                    col,
+                    format!("{t:?}, which is {}", q.dim),
+                    format!("{dim} (unit mismatch)"),
+                );
                 None
             }
             Err(e) => {
@@ -194,7 +260,11 @@ impl CsvTable {
 
 fn csv_err(path: &Path, e: csv::Error) -> Diagnostic {
     let (line, found) = match e.kind() {
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => (
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => (
             pos.as_ref().map_or(0, |p| p.line() as usize),
             format!("a row with {len} fields where the header has {expected_len}"),
         ),

@@ -52,12 +52,18 @@ impl Scenario {
                 expected: expected.to_string(),
             }])
         };
-        let bytes = std::fs::read(path)
-            .map_err(|e| fail(format!("a file that cannot be read ({e})"), "a readable scenario file"))?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            fail(
+                format!("a file that cannot be read ({e})"),
+                "a readable scenario file",
+            )
+        })?;
         if bytes.len() > MAX_FILE_BYTES {
             return Err(fail(
                 format!("{} bytes", bytes.len()),
-                &format!("a scenario file of at most {MAX_FILE_BYTES} bytes (put large tables in CSV files)"),
+                &format!(
+                    "a scenario file of at most {MAX_FILE_BYTES} bytes (put large tables in CSV files)"
+                ),
             ));
         }
         match String::from_utf8(bytes) {
@@ -197,7 +203,11 @@ impl Scenario {
         h.update(&(self.text.len() as u64).to_le_bytes());
         h.update(self.text.as_bytes());
         for (p, bytes) in self.inputs.borrow().iter() {
-            let name = p.strip_prefix(&self.dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let name = p
+                .strip_prefix(&self.dir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/");
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
             h.update(&(bytes.len() as u64).to_le_bytes());
@@ -231,15 +241,24 @@ impl Scenario {
         root.accept_all();
         if let Some(t) = root.table("fx") {
             for key in t.keys() {
-                let pair = (key.len() == 6)
-                    .then(|| (Currency::from_code(&key[..3]), Currency::from_code(&key[3..])));
+                let pair = (key.len() == 6).then(|| {
+                    (
+                        Currency::from_code(&key[..3]),
+                        Currency::from_code(&key[3..]),
+                    )
+                });
                 match pair {
                     Some((Some(b), Some(q))) => {
-                        if let Some(r) = t.quantity(&key, Dimension::Ratio, f64::MIN_POSITIVE, 1e9) {
+                        if let Some(r) = t.quantity(&key, Dimension::Ratio, f64::MIN_POSITIVE, 1e9)
+                        {
                             fx.insert(b, q, r);
                         }
                     }
-                    _ => t.error_at_key(&key, format!("key {key:?}"), "a currency pair such as USDJPY".into()),
+                    _ => t.error_at_key(
+                        &key,
+                        format!("key {key:?}"),
+                        "a currency pair such as USDJPY".into(),
+                    ),
                 }
             }
         }
@@ -250,7 +269,9 @@ impl Scenario {
 fn line_col(text: &str, starts: &[usize], offset: usize) -> (usize, usize) {
     let line = starts.partition_point(|&s| s <= offset);
     let start = starts[line - 1];
-    let col = text.get(start..offset.min(text.len())).map_or(0, |s| s.chars().count());
+    let col = text
+        .get(start..offset.min(text.len()))
+        .map_or(0, |s| s.chars().count());
     (line, col + 1)
 }
 
@@ -341,12 +362,15 @@ impl<'a> Table<'a> {
         Some(Slot {
             item,
             path: self.child_path(key),
-            span: item.span().or_else(|| self.t.get_key_value(key).and_then(|(k, _)| k.span())),
+            span: item
+                .span()
+                .or_else(|| self.t.get_key_value(key).and_then(|(k, _)| k.span())),
         })
     }
 
     fn err(&self, span: Option<Range<usize>>, field: &str, found: String, expected: String) {
-        self.sc.report(span.or(self.span.clone()), field, found, expected);
+        self.sc
+            .report(span.or(self.span.clone()), field, found, expected);
     }
 
     /// Record an error located at `key` of this table.
@@ -421,13 +445,23 @@ impl<'a> Table<'a> {
                 for (i, v) in a.iter().enumerate() {
                     match v.as_inline_table() {
                         Some(t) => out.push(self.sub(t, format!("{}[{i}]", s.path), v.span())),
-                        None => self.err(v.span(), &format!("{}[{i}]", s.path), describe(v), "a table".into()),
+                        None => self.err(
+                            v.span(),
+                            &format!("{}[{i}]", s.path),
+                            describe(v),
+                            "a table".into(),
+                        ),
                     }
                 }
                 out
             }
             other => {
-                self.err(s.span, &s.path, describe_item(other), "an array of tables ([[…]])".into());
+                self.err(
+                    s.span,
+                    &s.path,
+                    describe_item(other),
+                    "an array of tables ([[…]])".into(),
+                );
                 Vec::new()
             }
         }
@@ -459,14 +493,24 @@ impl<'a> Table<'a> {
     pub fn strings(&self, key: &str) -> Option<Vec<String>> {
         let s = self.slot(key)?;
         let Some(arr) = s.item.as_array() else {
-            self.err(s.span, &s.path, describe_item(s.item), "an array of strings".into());
+            self.err(
+                s.span,
+                &s.path,
+                describe_item(s.item),
+                "an array of strings".into(),
+            );
             return None;
         };
         let mut out = Vec::new();
         for (i, v) in arr.iter().enumerate() {
             match v.as_str() {
                 Some(x) => out.push(x.to_string()),
-                None => self.err(v.span(), &format!("{}[{i}]", s.path), describe(v), "a string".into()),
+                None => self.err(
+                    v.span(),
+                    &format!("{}[{i}]", s.path),
+                    describe(v),
+                    "a string".into(),
+                ),
             }
         }
         Some(out)
@@ -485,7 +529,12 @@ impl<'a> Table<'a> {
             s.span,
             &s.path,
             found,
-            format!("one of {}{}", quote_list(options), hint.map(|h| format!(" (did you mean {h:?}?)")).unwrap_or_default()),
+            format!(
+                "one of {}{}",
+                quote_list(options),
+                hint.map(|h| format!(" (did you mean {h:?}?)"))
+                    .unwrap_or_default()
+            ),
         );
         None
     }
@@ -496,7 +545,12 @@ impl<'a> Table<'a> {
         match s.item.as_bool() {
             Some(b) => Some(b),
             None => {
-                self.err(s.span, &s.path, describe_item(s.item), "true or false".into());
+                self.err(
+                    s.span,
+                    &s.path,
+                    describe_item(s.item),
+                    "true or false".into(),
+                );
                 None
             }
         }
@@ -510,17 +564,32 @@ impl<'a> Table<'a> {
             Some(Value::String(t)) => match t.value().replace(['_', ','], "").parse::<i64>() {
                 Ok(i) => i,
                 Err(_) => {
-                    self.err(s.span, &s.path, describe_item(s.item), "a whole number".into());
+                    self.err(
+                        s.span,
+                        &s.path,
+                        describe_item(s.item),
+                        "a whole number".into(),
+                    );
                     return None;
                 }
             },
             _ => {
-                self.err(s.span, &s.path, describe_item(s.item), "a whole number".into());
+                self.err(
+                    s.span,
+                    &s.path,
+                    describe_item(s.item),
+                    "a whole number".into(),
+                );
                 return None;
             }
         };
         if v < lo || v > hi {
-            self.err(s.span, &s.path, format!("{v}"), format!("a whole number from {lo} to {hi}"));
+            self.err(
+                s.span,
+                &s.path,
+                format!("{v}"),
+                format!("a whole number from {lo} to {hi}"),
+            );
             return None;
         }
         Some(v)
@@ -532,7 +601,12 @@ impl<'a> Table<'a> {
         match s.item.as_str().and_then(YearMonth::parse) {
             Some(d) => Some(d),
             None => {
-                self.err(s.span, &s.path, describe_item(s.item), "a month written \"YYYY-MM\" (e.g. \"2025-04\")".into());
+                self.err(
+                    s.span,
+                    &s.path,
+                    describe_item(s.item),
+                    "a month written \"YYYY-MM\" (e.g. \"2025-04\")".into(),
+                );
                 None
             }
         }
@@ -574,14 +648,25 @@ impl<'a> Table<'a> {
         })
     }
 
-    fn parse_scalar(&self, s: &Slot<'a>, want: Want, lo: f64, hi: f64) -> Option<(f64, Option<Currency>)> {
+    fn parse_scalar(
+        &self,
+        s: &Slot<'a>,
+        want: Want,
+        lo: f64,
+        hi: f64,
+    ) -> Option<(f64, Option<Currency>)> {
         let (value, dim) = match s.item.as_value() {
             Some(Value::Integer(i)) => (*i.value() as f64, Dimension::Ratio),
             Some(Value::Float(f)) => (*f.value(), Dimension::Ratio),
             Some(Value::String(t)) => match parse_quantity(t.value()) {
                 Ok(q) => (q.value, q.dim),
                 Err(e) => {
-                    self.err(s.span.clone(), &s.path, format!("{:?} ({e})", t.value()), want.to_string());
+                    self.err(
+                        s.span.clone(),
+                        &s.path,
+                        format!("{:?} ({e})", t.value()),
+                        want.to_string(),
+                    );
                     return None;
                 }
             },
@@ -596,7 +681,12 @@ impl<'a> Table<'a> {
             }
         };
         if !value.is_finite() {
-            self.err(s.span.clone(), &s.path, format!("{value}"), format!("a finite number: {want}"));
+            self.err(
+                s.span.clone(),
+                &s.path,
+                format!("{value}"),
+                format!("a finite number: {want}"),
+            );
             return None;
         }
         let currency = match (want, dim) {
@@ -607,12 +697,14 @@ impl<'a> Table<'a> {
             (_, got) => {
                 let found = match s.item.as_value() {
                     Some(Value::String(t)) => format!("{:?}, which is {got}", t.value()),
-                    other => format!(
-                        "{} with no unit",
-                        other.map(describe).unwrap_or_default()
-                    ),
+                    other => format!("{} with no unit", other.map(describe).unwrap_or_default()),
                 };
-                self.err(s.span.clone(), &s.path, found, format!("{want} (unit mismatch)"));
+                self.err(
+                    s.span.clone(),
+                    &s.path,
+                    found,
+                    format!("{want} (unit mismatch)"),
+                );
                 return None;
             }
         };
@@ -689,16 +781,35 @@ impl<'a> Table<'a> {
     }
 
     /// Money per tonne converted into `to`.
-    pub fn money_per_tonne_in(&self, key: &str, to: Currency, fx: &FxTable, lo: f64, hi: f64) -> Option<f64> {
+    pub fn money_per_tonne_in(
+        &self,
+        key: &str,
+        to: Currency,
+        fx: &FxTable,
+        lo: f64,
+        hi: f64,
+    ) -> Option<f64> {
         let m = self.money_per_tonne(key, f64::MIN, f64::MAX)?;
         self.convert(key, m, to, fx, lo, hi)
     }
 
-    fn convert(&self, key: &str, m: Money, to: Currency, fx: &FxTable, lo: f64, hi: f64) -> Option<f64> {
+    fn convert(
+        &self,
+        key: &str,
+        m: Money,
+        to: Currency,
+        fx: &FxTable,
+        lo: f64,
+        hi: f64,
+    ) -> Option<f64> {
         match fx.convert(m, to) {
             Ok(v) if v.amount >= lo && v.amount <= hi => Some(v.amount),
             Ok(v) => {
-                self.error_at_key(key, format!("{} {to}", show(v.amount)), format!("an amount between {} and {} {to}", show(lo), show(hi)));
+                self.error_at_key(
+                    key,
+                    format!("{} {to}", show(v.amount)),
+                    format!("an amount between {} and {} {to}", show(lo), show(hi)),
+                );
                 None
             }
             Err(e) => {
@@ -710,11 +821,19 @@ impl<'a> Table<'a> {
 
     /// A quantity that may change over time: either a single value or a table
     /// of `"YYYY-MM" = value` entries (dates strictly increasing).
-    pub fn dated_quantity(&self, key: &str, dim: Dimension, lo: f64, hi: f64) -> Option<Dated<f64>> {
+    pub fn dated_quantity(
+        &self,
+        key: &str,
+        dim: Dimension,
+        lo: f64,
+        hi: f64,
+    ) -> Option<Dated<f64>> {
         let s = self.slot(key)?;
         let s = self.unwrap_provenance(s)?;
         let Some(t) = s.item.as_table_like() else {
-            return self.parse_scalar(&s, Want::Dim(dim), lo, hi).map(|v| Dated::constant(v.0));
+            return self
+                .parse_scalar(&s, Want::Dim(dim), lo, hi)
+                .map(|v| Dated::constant(v.0));
         };
         let mut steps = Vec::new();
         let mut ok = true;
@@ -723,17 +842,31 @@ impl<'a> Table<'a> {
             let span = item.span();
             let Some(d) = YearMonth::parse(k) else {
                 let kspan = t.get_key_value(k).and_then(|(kk, _)| kk.span());
-                self.err(kspan, &path, format!("key {k:?}"), "a month written \"YYYY-MM\" as the key of a dated value".into());
+                self.err(
+                    kspan,
+                    &path,
+                    format!("key {k:?}"),
+                    "a month written \"YYYY-MM\" as the key of a dated value".into(),
+                );
                 ok = false;
                 continue;
             };
-            let slot = Slot { item, path, span: span.clone() };
+            let slot = Slot {
+                item,
+                path,
+                span: span.clone(),
+            };
             match self.parse_scalar(&slot, Want::Dim(dim), lo, hi) {
                 Some((v, _)) => {
                     if let Some((prev, _)) = steps.last()
                         && d <= *prev
                     {
-                        self.err(span, &slot.path, format!("{d} after {prev}"), "dates in increasing order".into());
+                        self.err(
+                            span,
+                            &slot.path,
+                            format!("{d} after {prev}"),
+                            "dates in increasing order".into(),
+                        );
                         ok = false;
                     }
                     steps.push((d, v));
@@ -742,7 +875,12 @@ impl<'a> Table<'a> {
             }
         }
         if steps.is_empty() && ok {
-            self.err(s.span.clone(), &s.path, "an empty table".into(), "at least one \"YYYY-MM\" = value entry".into());
+            self.err(
+                s.span.clone(),
+                &s.path,
+                "an empty table".into(),
+                "at least one \"YYYY-MM\" = value entry".into(),
+            );
             return None;
         }
         if !ok {
@@ -762,7 +900,12 @@ impl<'a> Table<'a> {
         match s.item.as_value() {
             Some(v) => Some((v.clone(), line, col)),
             None => {
-                self.err(s.span, &s.path, describe_item(s.item), "a value (a table must be written inline: { … })".into());
+                self.err(
+                    s.span,
+                    &s.path,
+                    describe_item(s.item),
+                    "a value (a table must be written inline: { … })".into(),
+                );
                 None
             }
         }
@@ -772,7 +915,12 @@ impl<'a> Table<'a> {
     pub fn csv(&self, key: &str) -> Option<CsvTable> {
         let s = self.slot(key)?;
         let Some(rel) = s.item.as_str() else {
-            self.err(s.span, &s.path, describe_item(s.item), "a path to a CSV file, relative to the scenario".into());
+            self.err(
+                s.span,
+                &s.path,
+                describe_item(s.item),
+                "a path to a CSV file, relative to the scenario".into(),
+            );
             return None;
         };
         let full = self.sc.dir.join(rel);
@@ -807,10 +955,21 @@ impl<'a> Table<'a> {
             let expected = if asked.is_empty() {
                 "no keys here".to_string()
             } else {
-                format!("one of {}{hint}", quote_list(&asked.iter().map(String::as_str).collect::<Vec<_>>()))
+                format!(
+                    "one of {}{hint}",
+                    quote_list(&asked.iter().map(String::as_str).collect::<Vec<_>>())
+                )
             };
-            let span = self.t.get_key_value(k).and_then(|(kk, i)| kk.span().or(i.span()));
-            self.err(span, &self.child_path(k), format!("unknown key {k:?}"), expected);
+            let span = self
+                .t
+                .get_key_value(k)
+                .and_then(|(kk, i)| kk.span().or(i.span()));
+            self.err(
+                span,
+                &self.child_path(k),
+                format!("unknown key {k:?}"),
+                expected,
+            );
         }
     }
 
@@ -833,9 +992,15 @@ impl std::fmt::Display for Want {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Want::Dim(d) => write!(f, "{d}"),
-            Want::AnyMoney => f.write_str("an amount of money with its currency (e.g. \"¥93.7bn\" or \"$550bn\")"),
-            Want::AnyMoneyPerTonne => f.write_str("a price per tonne with its currency (e.g. \"¥30m/t\")"),
-            Want::AnyMoneyPerYear => f.write_str("money per year with its currency (e.g. \"¥1tn/yr\")"),
+            Want::AnyMoney => {
+                f.write_str("an amount of money with its currency (e.g. \"¥93.7bn\" or \"$550bn\")")
+            }
+            Want::AnyMoneyPerTonne => {
+                f.write_str("a price per tonne with its currency (e.g. \"¥30m/t\")")
+            }
+            Want::AnyMoneyPerYear => {
+                f.write_str("money per year with its currency (e.g. \"¥1tn/yr\")")
+            }
         }
     }
 }
@@ -851,11 +1016,18 @@ fn show(v: f64) -> String {
 }
 
 fn quote_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The closest known name, if close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(found: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn did_you_mean<'a>(
+    found: &str,
+    known: impl Iterator<Item = &'a str>,
+) -> Option<String> {
     known
         .map(|k| (strsim::jaro_winkler(found, k), k))
         .filter(|(s, _)| *s > 0.8)

@@ -126,7 +126,10 @@ impl Reform {
             if let Some(t) = &t {
                 let list = t.tables("change");
                 if list.is_empty() && !t.has("change") {
-                    t.error("no [[reform.change]] entries".into(), "at least one change (a null reform may set a value to itself)".into());
+                    t.error(
+                        "no [[reform.change]] entries".into(),
+                        "at least one change (a null reform may set a value to itself)".into(),
+                    );
                 }
                 for c in &list {
                     let p = c.req_string("path");
@@ -134,9 +137,19 @@ impl Reform {
                     let _ = c.string("note");
                     if let (Some(p), Some((v, line, column))) = (p, v) {
                         if parse_path(&p).is_none() {
-                            c.error_at_key("path", format!("{p:?}"), "a field path such as minerals.materials[0].stockpile.target".into());
+                            c.error_at_key(
+                                "path",
+                                format!("{p:?}"),
+                                "a field path such as minerals.materials[0].stockpile.target"
+                                    .into(),
+                            );
                         } else {
-                            changes.push(Change { path: p, value: v, line, column });
+                            changes.push(Change {
+                                path: p,
+                                value: v,
+                                line,
+                                column,
+                            });
                         }
                     }
                 }
@@ -208,28 +221,38 @@ fn set(item: &mut Item, segs: &[Seg], v: Value) -> Result<(), String> {
     };
     match first {
         Seg::Key(k) => {
-            let t = item
-                .as_table_like_mut()
-                .ok_or_else(|| format!("which goes through something that is not a table before {k:?}"))?;
-            let child = t.get_mut(k).ok_or_else(|| format!("which has no key {k:?}"))?;
+            let t = item.as_table_like_mut().ok_or_else(|| {
+                format!("which goes through something that is not a table before {k:?}")
+            })?;
+            let child = t
+                .get_mut(k)
+                .ok_or_else(|| format!("which has no key {k:?}"))?;
             set(child, rest, v)
         }
         Seg::Index(i) => match item {
             Item::ArrayOfTables(a) => {
                 let n = a.len();
-                let t = a.get_mut(*i).ok_or_else(|| format!("whose array has {n} entries, not {}", i + 1))?;
+                let t = a
+                    .get_mut(*i)
+                    .ok_or_else(|| format!("whose array has {n} entries, not {}", i + 1))?;
                 set_in_table(t, rest, v)
             }
             Item::Value(Value::Array(a)) => {
                 let n = a.len();
-                let e = a.get_mut(*i).ok_or_else(|| format!("whose array has {n} entries, not {}", i + 1))?;
+                let e = a
+                    .get_mut(*i)
+                    .ok_or_else(|| format!("whose array has {n} entries, not {}", i + 1))?;
                 set_in_value(e, rest, v)
             }
-            _ => Err(format!("where [{i}] indexes something that is not an array")),
+            _ => Err(format!(
+                "where [{i}] indexes something that is not an array"
+            )),
         },
         Seg::Named(name) => {
             let matches = |t: &dyn toml_edit::TableLike| {
-                ["name", "id"].iter().any(|k| t.get(k).and_then(|x| x.as_str()) == Some(name.as_str()))
+                ["name", "id"]
+                    .iter()
+                    .any(|k| t.get(k).and_then(|x| x.as_str()) == Some(name.as_str()))
             };
             match item {
                 Item::ArrayOfTables(a) => {
@@ -246,7 +269,9 @@ fn set(item: &mut Item, segs: &[Seg], v: Value) -> Result<(), String> {
                         .ok_or_else(|| format!("which has no entry named {name:?}"))?;
                     set_in_value(e, rest, v)
                 }
-                _ => Err(format!("where [{name}] selects from something that is not an array")),
+                _ => Err(format!(
+                    "where [{name}] selects from something that is not an array"
+                )),
             }
         }
     }
@@ -278,11 +303,21 @@ mod tests {
     fn paths_parse() {
         assert_eq!(
             parse_path("a.b[2].c").unwrap(),
-            vec![Seg::Key("a".into()), Seg::Key("b".into()), Seg::Index(2), Seg::Key("c".into())]
+            vec![
+                Seg::Key("a".into()),
+                Seg::Key("b".into()),
+                Seg::Index(2),
+                Seg::Key("c".into())
+            ]
         );
         assert_eq!(
             parse_path("m.materials[Dy].\"2025-04\"").unwrap(),
-            vec![Seg::Key("m".into()), Seg::Key("materials".into()), Seg::Named("Dy".into()), Seg::Key("2025-04".into())]
+            vec![
+                Seg::Key("m".into()),
+                Seg::Key("materials".into()),
+                Seg::Named("Dy".into()),
+                Seg::Key("2025-04".into())
+            ]
         );
         assert!(parse_path("a..b").is_none());
         assert!(parse_path("a.").is_none());
@@ -312,7 +347,11 @@ mod tests {
 
     #[test]
     fn applies_by_index_and_name_keeping_comments() {
-        let r = reform(&[("m.x", "2"), ("m.item[Tb].y", "\"180 days\""), ("m.item[1].z[a].w", "3")]);
+        let r = reform(&[
+            ("m.x", "2"),
+            ("m.item[Tb].y", "\"180 days\""),
+            ("m.item[1].z[a].w", "3"),
+        ]);
         let out = r.apply(BASE).unwrap();
         assert!(out.contains("x = 2 # keep"), "{out}");
         assert!(out.contains("y = \"180 days\""), "{out}");
@@ -322,7 +361,12 @@ mod tests {
 
     #[test]
     fn reports_every_bad_path() {
-        let r = reform(&[("m.nope", "1"), ("m.item[7].y", "1"), ("m.item[Ho].y", "1"), ("m.x.y", "1")]);
+        let r = reform(&[
+            ("m.nope", "1"),
+            ("m.item[7].y", "1"),
+            ("m.item[Ho].y", "1"),
+            ("m.x.y", "1"),
+        ]);
         let e = r.apply(BASE).unwrap_err();
         assert_eq!(e.0.len(), 4, "{e}");
         assert!(e.to_string().contains("no key \"nope\""));

@@ -15,7 +15,11 @@ impl Histogram {
     /// `bins` equal bins on `[low, high)`. Requires `bins > 0` and `high > low`.
     pub fn new(low: f64, high: f64, bins: usize) -> Self {
         let bins = bins.max(1);
-        let width = if high > low { (high - low) / bins as f64 } else { 1.0 };
+        let width = if high > low {
+            (high - low) / bins as f64
+        } else {
+            1.0
+        };
         Histogram {
             low,
             width,

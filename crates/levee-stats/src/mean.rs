@@ -42,7 +42,11 @@ pub fn estimate(values: &[f64]) -> Estimate {
     for &v in values {
         ss.add((v - mean) * (v - mean));
     }
-    let var = if n > 1 { ss.total() / (n - 1) as f64 } else { 0.0 };
+    let var = if n > 1 {
+        ss.total() / (n - 1) as f64
+    } else {
+        0.0
+    };
     let se = (var / n as f64).sqrt();
     Estimate {
         mean,

@@ -40,7 +40,15 @@ pub fn proportion(count: u64, n: u64) -> Proportion {
     Proportion {
         p,
         std_error: (p * (1.0 - p) / nf).sqrt(),
-        ci95_low: if count == 0 { 0.0 } else { (centre - half).max(0.0) },
-        ci95_high: if count == n { 1.0 } else { (centre + half).min(1.0) },
+        ci95_low: if count == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        ci95_high: if count == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     }
 }

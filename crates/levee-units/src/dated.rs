@@ -29,7 +29,13 @@ impl<T> Dated<T> {
     /// A value in force at all times.
     pub fn constant(v: T) -> Self {
         Dated {
-            steps: vec![(YearMonth { year: 1900, month: 1 }, v)],
+            steps: vec![(
+                YearMonth {
+                    year: 1900,
+                    month: 1,
+                },
+                v,
+            )],
         }
     }
 

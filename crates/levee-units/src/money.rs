@@ -24,7 +24,8 @@ impl Currency {
     /// ```
     pub fn from_code(code: &str) -> Option<Self> {
         let b = code.as_bytes();
-        (b.len() == 3 && b.iter().all(|c| c.is_ascii_uppercase())).then(|| Currency([b[0], b[1], b[2]]))
+        (b.len() == 3 && b.iter().all(|c| c.is_ascii_uppercase()))
+            .then(|| Currency([b[0], b[1], b[2]]))
     }
 
     /// The three-letter code.

@@ -43,11 +43,19 @@ impl fmt::Display for Dimension {
         match self {
             Dimension::Ratio => f.write_str("a plain number or percentage"),
             Dimension::Money(c) => write!(f, "money in {c} (e.g. \"{}5bn\")", symbol(*c)),
-            Dimension::MoneyPerYear(c) => write!(f, "money per year in {c} (e.g. \"{}1tn/yr\")", symbol(*c)),
-            Dimension::MoneyPerTonne(c) => write!(f, "money per tonne in {c} (e.g. \"{}80m/t\")", symbol(*c)),
+            Dimension::MoneyPerYear(c) => {
+                write!(f, "money per year in {c} (e.g. \"{}1tn/yr\")", symbol(*c))
+            }
+            Dimension::MoneyPerTonne(c) => {
+                write!(f, "money per tonne in {c} (e.g. \"{}80m/t\")", symbol(*c))
+            }
             Dimension::Tonnes => f.write_str("a mass (e.g. \"1,200 t\")"),
-            Dimension::TonnesPerMonth => f.write_str("a mass flow (e.g. \"100 t/month\" or \"1,200 t/yr\")"),
-            Dimension::Days => f.write_str("a duration (e.g. \"60 days\", \"18 months\", \"2 years\")"),
+            Dimension::TonnesPerMonth => {
+                f.write_str("a mass flow (e.g. \"100 t/month\" or \"1,200 t/yr\")")
+            }
+            Dimension::Days => {
+                f.write_str("a duration (e.g. \"60 days\", \"18 months\", \"2 years\")")
+            }
         }
     }
 }
@@ -125,7 +133,8 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, UnitError> {
                 || ((c == '-' || c == '+') && (i == 0 || rest[..i].ends_with(['e', 'E'])))
                 || ((c == 'e' || c == 'E')
                     && i > 0
-                    && rest[i + 1..].starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+'))
+                    && rest[i + 1..]
+                        .starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+'))
         })
         .map(|(i, c)| i + c.len_utf8())
         .last()
@@ -134,14 +143,22 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, UnitError> {
         return Err(UnitError::NoNumber(text.to_string()));
     }
     let digits: String = rest[..num_len].chars().filter(|&c| c != ',').collect();
-    let mut value: f64 = digits.parse().map_err(|_| UnitError::NoNumber(text.to_string()))?;
+    let mut value: f64 = digits
+        .parse()
+        .map_err(|_| UnitError::NoNumber(text.to_string()))?;
     if !value.is_finite() {
         return Err(UnitError::NotFinite(text.to_string()));
     }
     let mut unit = rest[num_len..].trim().to_string();
 
     // Scale word (money only).
-    for (word, factor) in [("tn", 1e12), ("bn", 1e9), ("mn", 1e6), ("m", 1e6), ("k", 1e3)] {
+    for (word, factor) in [
+        ("tn", 1e12),
+        ("bn", 1e9),
+        ("mn", 1e6),
+        ("m", 1e6),
+        ("k", 1e3),
+    ] {
         if let Some(after) = unit.strip_prefix(word) {
             // A scale is followed by nothing, a space, or a slash.
             if after.is_empty() || after.starts_with([' ', '/']) {
@@ -206,7 +223,11 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, UnitError> {
 }
 
 fn leading_currency(s: &str) -> (Option<Currency>, &str) {
-    for (sym, c) in [("¥", Currency::JPY), ("$", Currency::USD), ("€", Currency::EUR)] {
+    for (sym, c) in [
+        ("¥", Currency::JPY),
+        ("$", Currency::USD),
+        ("€", Currency::EUR),
+    ] {
         if let Some(r) = s.strip_prefix(sym) {
             return (Some(c), r);
         }
@@ -228,7 +249,13 @@ mod tests {
     #[test]
     fn money_forms() {
         let jpy = Dimension::Money(Currency::JPY);
-        assert_eq!(parse_quantity("¥100bn").unwrap(), Quantity { value: 1e11, dim: jpy });
+        assert_eq!(
+            parse_quantity("¥100bn").unwrap(),
+            Quantity {
+                value: 1e11,
+                dim: jpy
+            }
+        );
         assert_eq!(parse_quantity("JPY 100bn").unwrap().value, 1e11);
         assert_eq!(parse_quantity("100bn JPY").unwrap().value, 1e11);
         assert_eq!(parse_quantity("¥1.239tn").unwrap().value, 1.239e12);
@@ -238,7 +265,10 @@ mod tests {
         );
         assert_eq!(
             parse_quantity("¥80m/t").unwrap(),
-            Quantity { value: 8e7, dim: Dimension::MoneyPerTonne(Currency::JPY) }
+            Quantity {
+                value: 8e7,
+                dim: Dimension::MoneyPerTonne(Currency::JPY)
+            }
         );
         assert_eq!(
             parse_quantity("¥1tn/yr").unwrap().dim,
@@ -258,10 +288,22 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(matches!(parse_quantity("1e400"), Err(UnitError::NotFinite(_))));
+        assert!(matches!(
+            parse_quantity("1e400"),
+            Err(UnitError::NotFinite(_))
+        ));
         assert!(matches!(parse_quantity("t"), Err(UnitError::NoNumber(_))));
-        assert!(matches!(parse_quantity("5bn"), Err(UnitError::ScaleWithoutCurrency { .. })));
-        assert!(matches!(parse_quantity("5 parsecs"), Err(UnitError::UnknownUnit { .. })));
-        assert!(matches!(parse_quantity("¥5 t"), Err(UnitError::UnknownUnit { .. })));
+        assert!(matches!(
+            parse_quantity("5bn"),
+            Err(UnitError::ScaleWithoutCurrency { .. })
+        ));
+        assert!(matches!(
+            parse_quantity("5 parsecs"),
+            Err(UnitError::UnknownUnit { .. })
+        ));
+        assert!(matches!(
+            parse_quantity("¥5 t"),
+            Err(UnitError::UnknownUnit { .. })
+        ));
     }
 }

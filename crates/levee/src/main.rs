@@ -202,25 +202,43 @@ fn gen_portfolio(
 ) -> anyhow::Result<ExitCode> {
     let mut bad = Vec::new();
     if spec.policies == 0 || spec.policies > 20_000_000 {
-        bad.push(format!("--policies {}: expected 1 to 20000000", spec.policies));
+        bad.push(format!(
+            "--policies {}: expected 1 to 20000000",
+            spec.policies
+        ));
     }
     if spec.countries == 0 || spec.countries > 10_000 {
-        bad.push(format!("--countries {}: expected 1 to 10000", spec.countries));
+        bad.push(format!(
+            "--countries {}: expected 1 to 10000",
+            spec.countries
+        ));
     }
     if spec.sectors == 0 || spec.sectors > 10_000 {
         bad.push(format!("--sectors {}: expected 1 to 10000", spec.sectors));
     }
     if !(spec.policies_per_obligor >= 1.0 && spec.policies_per_obligor <= 1e6) {
-        bad.push(format!("--per-obligor {}: expected a number from 1 to 1000000", spec.policies_per_obligor));
+        bad.push(format!(
+            "--per-obligor {}: expected a number from 1 to 1000000",
+            spec.policies_per_obligor
+        ));
     }
     if !(spec.concentration >= 0.0 && spec.concentration <= 10.0) {
-        bad.push(format!("--concentration {}: expected 0 to 10", spec.concentration));
+        bad.push(format!(
+            "--concentration {}: expected 0 to 10",
+            spec.concentration
+        ));
     }
     if !(spec.lgd_dispersion >= 0.0 && spec.lgd_dispersion < 1.0) {
-        bad.push(format!("--lgd-dispersion {}: expected 0 to 1 (exclusive)", spec.lgd_dispersion));
+        bad.push(format!(
+            "--lgd-dispersion {}: expected 0 to 1 (exclusive)",
+            spec.lgd_dispersion
+        ));
     }
     if !(spec.total_exposure > 0.0 && spec.total_exposure.is_finite()) {
-        bad.push(format!("--total-exposure-yen {}: expected a positive number", spec.total_exposure));
+        bad.push(format!(
+            "--total-exposure-yen {}: expected a positive number",
+            spec.total_exposure
+        ));
     }
     if method != "plain" && method != "is" {
         bad.push(format!("--method {method:?}: expected \"plain\" or \"is\""));
@@ -236,7 +254,10 @@ fn gen_portfolio(
         None => levee_insurance::generate::write_portfolio_csv(&rows, std::io::stdout().lock())?,
         Some(p) => {
             let tmp = p.with_extension("csv.tmp");
-            levee_insurance::generate::write_portfolio_csv(&rows, std::io::BufWriter::new(std::fs::File::create(&tmp)?))?;
+            levee_insurance::generate::write_portfolio_csv(
+                &rows,
+                std::io::BufWriter::new(std::fs::File::create(&tmp)?),
+            )?;
             std::fs::rename(&tmp, p)?;
             eprintln!("wrote {} policies to {}", rows.len(), p.display());
         }
@@ -246,7 +267,11 @@ fn gen_portfolio(
             (Some(dir), Ok(abs)) => dir
                 .canonicalize()
                 .ok()
-                .and_then(|d| abs.strip_prefix(d).ok().map(|r| r.to_string_lossy().into_owned()))
+                .and_then(|d| {
+                    abs.strip_prefix(d)
+                        .ok()
+                        .map(|r| r.to_string_lossy().into_owned())
+                })
                 .unwrap_or_else(|| abs.to_string_lossy().into_owned()),
             _ => csv.to_string_lossy().into_owned(),
         };
@@ -270,7 +295,10 @@ fn example(name: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCod
     };
     let Some(ex) = examples::example(&name) else {
         let names: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.name).collect();
-        eprintln!("error: no example named {name:?}; expected one of {}", names.join(", "));
+        eprintln!(
+            "error: no example named {name:?}; expected one of {}",
+            names.join(", ")
+        );
         return Ok(ExitCode::from(EXIT_INPUT));
     };
     match out {
@@ -286,7 +314,12 @@ fn example(name: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCod
                 }
                 std::fs::write(&p, body)?;
             }
-            println!("wrote {} files to {}; run: levee run {}", ex.files.len(), dir.display(), dir.join(ex.files[0].0).display());
+            println!(
+                "wrote {} files to {}; run: levee run {}",
+                ex.files.len(),
+                dir.display(),
+                dir.join(ex.files[0].0).display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -355,10 +388,15 @@ fn run(
         }
         Err(e) => return Err(e.into()),
     };
-    let comparison = re.as_ref().map(|(r, rf)| (levee_runner::compare(&result, r, rf), r));
+    let comparison = re
+        .as_ref()
+        .map(|(r, rf)| (levee_runner::compare(&result, r, rf), r));
     if let Some(dir) = &out {
         let extra: Vec<(&str, &str)> = match &comparison {
-            Some((c, r)) => vec![("comparison.json", c.json.as_str()), ("reform-summary.json", r.summary_json.as_str())],
+            Some((c, r)) => vec![
+                ("comparison.json", c.json.as_str()),
+                ("reform-summary.json", r.summary_json.as_str()),
+            ],
             None => vec![],
         };
         levee_runner::write_outputs(dir, &result, &extra)
@@ -389,8 +427,10 @@ fn progress(control: &Control, done: &std::sync::atomic::AtomicBool, total: u64)
         if bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
             let b = indicatif::ProgressBar::new(total);
             b.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} paths (eta {eta})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} paths (eta {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar = Some(b);
         }

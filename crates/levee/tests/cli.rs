@@ -69,7 +69,13 @@ fn all_errors_are_reported_at_once() {
     let text = "[scenario]\nname = 3\ncurrency = \"yen\"\n[run]\npaths = 0\nstart = \"2025-13\"\nhorizon = \"1 parsec\"\n";
     let (code, err) = validate_text("many", text.as_bytes());
     assert_eq!(code, 2);
-    for want in ["scenario.name", "scenario.currency", "run.paths", "run.start", "run.horizon"] {
+    for want in [
+        "scenario.name",
+        "scenario.currency",
+        "run.paths",
+        "run.start",
+        "run.horizon",
+    ] {
         assert!(err.contains(want), "missing {want} in:\n{err}");
     }
 }
@@ -112,17 +118,27 @@ fn model_bad_input_fixtures() {
         let o = run(&["validate", p.to_str().unwrap()]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{}: {err}", p.display());
-        assert!(err.contains(want), "{}: wanted {want:?} in:\n{err}", p.display());
+        assert!(
+            err.contains(want),
+            "{}: wanted {want:?} in:\n{err}",
+            p.display()
+        );
         assert!(!err.contains("panicked"), "{}: {err}", p.display());
         let fname = p.file_name().unwrap().to_string_lossy().into_owned();
         let located = err.lines().any(|l| {
             l.split(&fname).nth(1).is_some_and(|rest| {
                 let mut it = rest.split(':');
                 it.next() == Some("")
-                    && it.next().is_some_and(|x| x.parse::<usize>().is_ok_and(|v| v > 0))
+                    && it
+                        .next()
+                        .is_some_and(|x| x.parse::<usize>().is_ok_and(|v| v > 0))
             })
         }) || err.contains(".csv:");
-        assert!(located, "{}: no file:line:col location in:\n{err}", p.display());
+        assert!(
+            located,
+            "{}: no file:line:col location in:\n{err}",
+            p.display()
+        );
         n += 1;
     }
     assert!(n > 0, "no fixtures found in {}", dir.display());
@@ -176,11 +192,23 @@ fn summary_is_byte_identical_across_threads_and_chunks() {
     }
     assert!(outs[0].0.len() > 1000);
     for o in &outs[1..] {
-        assert!(o.0 == outs[0].0, "summary.json differs across threads/chunks");
+        assert!(
+            o.0 == outs[0].0,
+            "summary.json differs across threads/chunks"
+        );
         assert!(o.1 == outs[0].1, "paths.csv differs across threads/chunks");
     }
     // A different seed gives different results (the seed is not ignored).
-    let o = run(&["run", example_path().to_str().unwrap(), "--paths", "600", "--seed", "12", "--json", "--quiet"]);
+    let o = run(&[
+        "run",
+        example_path().to_str().unwrap(),
+        "--paths",
+        "600",
+        "--seed",
+        "12",
+        "--json",
+        "--quiet",
+    ]);
     assert!(o.status.success());
     assert_ne!(o.stdout, outs[0].0);
 }
@@ -188,13 +216,28 @@ fn summary_is_byte_identical_across_threads_and_chunks() {
 #[test]
 fn run_writes_documented_outputs() {
     let d = tmp("outputs");
-    let o = run(&["run", example_path().to_str().unwrap(), "--paths", "300", "--quiet", "--out", d.to_str().unwrap()]);
+    let o = run(&[
+        "run",
+        example_path().to_str().unwrap(),
+        "--paths",
+        "300",
+        "--quiet",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("summary.json")).unwrap()).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["run"]["paths"], 300);
-    assert!(s["scenario"]["hash"].as_str().unwrap().starts_with("blake3:"));
+    assert!(
+        s["scenario"]["hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("blake3:")
+    );
     assert!(s["sources"].as_array().unwrap().len() > 5);
-    let run_json: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("run.json")).unwrap()).unwrap();
+    let run_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("run.json")).unwrap()).unwrap();
     assert!(run_json["seconds_total"].as_f64().unwrap() >= 0.0);
     let csv = std::fs::read_to_string(d.join("paths.csv")).unwrap();
     assert_eq!(csv.lines().count(), 301, "header + one row per path");
@@ -232,7 +275,10 @@ fn interrupt_exits_130_and_writes_nothing() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    let st = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let st = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(st.success());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
@@ -251,7 +297,16 @@ fn null_reform_differs_by_exactly_zero() {
         "[reform]\nname = \"null\"\n[[reform.change]]\npath = \"minerals.materials[Dy].stockpile.target\"\nvalue = \"180 days\"\n[[reform.change]]\npath = \"run.seed\"\nvalue = 20251128\n",
     )
     .unwrap();
-    let o = run(&["run", example_path().to_str().unwrap(), "--reform", r.to_str().unwrap(), "--paths", "400", "--json", "--quiet"]);
+    let o = run(&[
+        "run",
+        example_path().to_str().unwrap(),
+        "--reform",
+        r.to_str().unwrap(),
+        "--paths",
+        "400",
+        "--json",
+        "--quiet",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let diffs = c["paired_differences"].as_object().unwrap();
@@ -271,7 +326,18 @@ fn null_reform_differs_by_exactly_zero() {
 #[test]
 fn stockpile_reform_reduces_dy_shortfall() {
     let r = root().join("examples/reforms/dy-stockpile-365.toml");
-    let o = run(&["run", example_path().to_str().unwrap(), "--reform", r.to_str().unwrap(), "--paths", "2000", "--only", "minerals", "--json", "--quiet"]);
+    let o = run(&[
+        "run",
+        example_path().to_str().unwrap(),
+        "--reform",
+        r.to_str().unwrap(),
+        "--paths",
+        "2000",
+        "--only",
+        "minerals",
+        "--json",
+        "--quiet",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let d = &c["paired_differences"]["minerals.Dy.unmet_t"]["difference"];
@@ -294,11 +360,24 @@ fn bad_reform_reports_every_path() {
         "[reform]\nname = \"bad\"\n[[reform.change]]\npath = \"minerals.materials[Ho].stockpile.target\"\nvalue = \"1 day\"\n[[reform.change]]\npath = \"minerals.nope\"\nvalue = 1\n[[reform.change]]\npath = \"minerals.materials[Dy].stockpile.target\"\nvalue = \"-5 t\"\n",
     )
     .unwrap();
-    let o = run(&["run", example_path().to_str().unwrap(), "--reform", r.to_str().unwrap(), "--paths", "10"]);
+    let o = run(&[
+        "run",
+        example_path().to_str().unwrap(),
+        "--reform",
+        r.to_str().unwrap(),
+        "--paths",
+        "10",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("bad.toml:5:") && e.contains("no entry named \"Ho\""), "{e}");
-    assert!(e.contains("bad.toml:8:") && e.contains("no key \"nope\""), "{e}");
+    assert!(
+        e.contains("bad.toml:5:") && e.contains("no entry named \"Ho\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad.toml:8:") && e.contains("no key \"nope\""),
+        "{e}"
+    );
 }
 
 /// `levee gen-portfolio` writes the same file for the same seed, a scenario
@@ -309,7 +388,17 @@ fn gen_portfolio_is_deterministic_and_runnable() {
     let a = d.join("a.csv");
     let b = d.join("b.csv");
     let s = d.join("s.toml");
-    let args = |out: &Path| vec!["gen-portfolio".to_string(), "--policies".into(), "300".into(), "--seed".into(), "5".into(), "--out".into(), out.to_string_lossy().into_owned()];
+    let args = |out: &Path| {
+        vec![
+            "gen-portfolio".to_string(),
+            "--policies".into(),
+            "300".into(),
+            "--seed".into(),
+            "5".into(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ]
+    };
     let mut a_args = args(&a);
     a_args.extend(["--scenario".into(), s.to_string_lossy().into_owned()]);
     let o = levee().args(&a_args).output().unwrap();
