@@ -143,6 +143,7 @@ fn prepare_scenario(
     let Some((head, models)) = prepared else {
         return Err(Diagnostics::default());
     };
+    check_memory(&sc, &head.settings, &models)?;
     Ok(Prepared {
         name: head.name,
         file_name: path
@@ -160,6 +161,51 @@ fn prepare_scenario(
         models,
         provenance: sc.provenance(),
     })
+}
+
+/// Refuse, with a clear message, a run whose per-path results cannot fit in
+/// the memory this machine has available (exact quantiles keep every path).
+fn check_memory(
+    sc: &Scenario,
+    s: &RunSettings,
+    models: &[(&'static str, Box<dyn RunnableModel>)],
+) -> Result<(), Diagnostics> {
+    let per_path: u64 = models
+        .iter()
+        .filter_map(|(name, _)| MODELS.iter().find(|m| m.section == *name))
+        .map(|m| m.bytes_per_path)
+        .sum();
+    let Some(avail) = available_memory() else {
+        return Ok(());
+    };
+    let budget = avail.saturating_sub(200 << 20) / 10 * 9;
+    let need = per_path.saturating_mul(s.paths);
+    if per_path == 0 || need <= budget {
+        return Ok(());
+    }
+    sc.report(
+        None,
+        "run.paths",
+        format!(
+            "{} paths, which need about {:.1} GB for per-path results",
+            s.paths,
+            need as f64 / 1e9
+        ),
+        format!(
+            "at most {} paths on this machine ({:.1} GB available)",
+            budget / per_path,
+            avail as f64 / 1e9
+        ),
+    );
+    sc.check()
+}
+
+/// `MemAvailable` from /proc/meminfo, in bytes (None where unknown).
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Run every model of a prepared scenario.

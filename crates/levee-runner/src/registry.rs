@@ -16,6 +16,9 @@ pub struct ModelEntry {
     pub section: &'static str,
     /// One line for `levee --help` and docs.
     pub about: &'static str,
+    /// Peak memory per path in bytes, measured at 1,000,000 paths on the
+    /// flagship example (docs/PERFORMANCE.md); used to refuse runs that cannot fit.
+    pub bytes_per_path: u64,
     /// Read and validate the section.
     pub build: fn(&Table, &ScenarioContext) -> Option<Box<dyn RunnableModel>>,
 }
@@ -42,21 +45,26 @@ fn boxed<M: RunnableModel + 'static>(m: Option<M>) -> Option<Box<dyn RunnableMod
     m.map(|m| Box::new(m) as Box<dyn RunnableModel>)
 }
 
+const INSURANCE_BYTES_PER_PATH: u64 = 400;
+
 /// Every model, in the order they run and appear in outputs.
 pub const MODELS: &[ModelEntry] = &[
     ModelEntry {
         section: "minerals",
         about: "critical-minerals supply security: shortfalls, stockpiles, diversification",
+        bytes_per_path: 170,
         build: |t, c| boxed(levee_minerals::MineralsModel::from_scenario(t, c)),
     },
     ModelEntry {
         section: "insurance",
         about: "trade and investment insurance: portfolio losses, capital, underwriting capacity",
+        bytes_per_path: INSURANCE_BYTES_PER_PATH,
         build: |t, c| boxed(levee_insurance::InsuranceModel::from_scenario(t, c)),
     },
     ModelEntry {
         section: "funding",
         about: "funding programs: steady vs ad hoc budgets for long-cycle projects",
+        bytes_per_path: 260,
         build: |t, c| boxed(levee_funding::FundingModel::from_scenario(t, c)),
     },
 ];

@@ -80,6 +80,23 @@ fn all_errors_are_reported_at_once() {
     }
 }
 
+/// A run whose per-path results cannot fit in memory is refused up front.
+#[test]
+fn runs_too_large_for_memory_are_refused() {
+    let o = run(&[
+        "run",
+        example_path().to_str().unwrap(),
+        "--paths",
+        "100000000",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("paths on this machine"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn missing_file_is_a_clear_error() {
     let o = run(&["validate", "/nonexistent/levee.toml"]);
@@ -260,8 +277,10 @@ fn interrupt_exits_130_and_writes_nothing() {
         .args([
             "run",
             example_path().to_str().unwrap(),
+            "--only",
+            "minerals",
             "--paths",
-            "50000000",
+            "2000000",
             "--quiet",
             "--threads",
             "1",
