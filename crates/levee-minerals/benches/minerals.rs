@@ -1,4 +1,4 @@
-//! Benchmark: the flagship example section (examples/sections/minerals.toml).
+//! Benchmark: the flagship example's [minerals] section (examples/japan-2025.toml).
 //!
 //! Run with `cargo bench -p levee-minerals`. Figures go to docs/perf/minerals.md.
 
@@ -10,11 +10,14 @@ use levee_scenario::Scenario;
 use levee_units::{Currency, FxTable, YearMonth};
 
 fn example_text() -> String {
-    let section = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/sections/minerals.toml"
-    ))
-    .unwrap_or_default();
+    let section = levee_scenario::section_text(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/japan-2025.toml"
+        ))
+        .unwrap_or_default(),
+        "minerals",
+    );
     format!("[fx]\nUSDJPY = 150\n\n{section}")
 }
 

@@ -14,11 +14,14 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let paths: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let threads: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
-    let section = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/sections/minerals.toml"
-    ))
-    .expect("examples/sections/minerals.toml");
+    let section = levee_scenario::section_text(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/japan-2025.toml"
+        ))
+        .expect("examples/japan-2025.toml"),
+        "minerals",
+    );
     let text = format!("[fx]\nUSDJPY = 150\n\n{section}");
     let sc = Scenario::from_str("examples/japan-2025.toml", &text).expect("parses");
     let start = YearMonth::parse("2025-04").expect("month");

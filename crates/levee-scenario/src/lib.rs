@@ -30,9 +30,11 @@ mod csvfile;
 mod diagnostic;
 mod reader;
 mod reform;
+mod section;
 
 pub use csvfile::{CsvRow, CsvTable};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use levee_units::Dimension;
 pub use reader::{Provenance, Scenario, Table};
 pub use reform::{Change, Reform};
+pub use section::section_text;

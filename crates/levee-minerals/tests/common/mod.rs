@@ -57,11 +57,14 @@ pub fn model(text: &str, horizon: u32) -> Result<MineralsModel, Vec<String>> {
 
 /// The flagship example section with an `[fx]` table.
 pub fn example_text() -> String {
-    let section = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/sections/minerals.toml"
-    ))
-    .expect("examples/sections/minerals.toml exists");
+    let section = levee_scenario::section_text(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/japan-2025.toml"
+        ))
+        .expect("examples/japan-2025.toml exists"),
+        "minerals",
+    );
     format!("[fx]\nUSDJPY = 150\n\n{section}")
 }
 
