@@ -11,9 +11,12 @@ use levee_units::{Currency, YearMonth};
 fn example_model() -> FundingModel {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/sections/funding.toml"
+        "/../../examples/japan-2025.toml"
     );
-    let section = std::fs::read_to_string(path).unwrap_or_default();
+    let section = levee_scenario::section_text(
+        &std::fs::read_to_string(path).unwrap_or_default(),
+        "funding",
+    );
     let text = format!("[fx]\nUSDJPY = 150\n{section}");
     let sc = Scenario::from_str("bench.toml", &text).unwrap_or_else(|e| panic!("{e}"));
     let ctx = ScenarioContext {

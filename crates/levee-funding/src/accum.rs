@@ -8,6 +8,13 @@
 
 use levee_stats::{Estimate, Z95};
 
+/// [`quantise`] as an `i64` (the same value: it is within ±(2⁶³ − 1)).
+#[inline]
+pub(crate) fn quantise64(v: f64, scale: f64) -> i64 {
+    let x = v * scale;
+    ((x + 0.5f64.copysign(x)) as i64).max(-i64::MAX)
+}
+
 /// Quantise `v` at `scale` units per unit (NaN counts as 0).
 /// Values are clamped to ±(2⁶³ − 1) units, so that a square fits in `i128`
 /// without overflow (¥9.2 × 10¹⁸ at one unit per yen).
@@ -15,8 +22,7 @@ use levee_stats::{Estimate, Z95};
 pub fn quantise(v: f64, scale: f64) -> i128 {
     // Round half away from zero without a libm call: add ±0.5, truncate.
     // `as i64` saturates, and NaN maps to 0.
-    let x = v * scale;
-    i128::from(((x + 0.5f64.copysign(x)) as i64).max(-i64::MAX))
+    i128::from(quantise64(v, scale))
 }
 
 /// `q²` for `|q| ≤ 2⁶³ − 1`: a widening 64 × 64 → 128-bit product that cannot
@@ -53,6 +59,17 @@ impl Acc {
         // no overflow is possible.
         self.s = self.s.wrapping_add(q);
         self.ss = self.ss.saturating_add(square(q));
+    }
+
+    /// Add one value already quantised by [`quantise`], so within
+    /// ±(2⁶³ − 1): the same as [`Acc::add_q`] without the clamp (the square
+    /// of an `i64` cannot overflow `i128`).
+    #[inline]
+    pub fn add_q64(&mut self, q: i64) {
+        self.n += 1;
+        let q = i128::from(q);
+        self.s = self.s.wrapping_add(q);
+        self.ss = self.ss.saturating_add(q * q);
     }
 
     /// Add `v` quantised at `scale`.
@@ -147,6 +164,14 @@ impl RatioAcc {
     #[inline]
     pub fn add(&mut self, x: f64, y: f64, scale: f64) {
         self.add_q(quantise(x, scale), quantise(y, scale));
+    }
+
+    /// [`RatioAcc::add_q`] for values quantised by [`quantise`] (no clamp needed).
+    #[inline]
+    pub fn add_q64(&mut self, qx: i64, qy: i64) {
+        self.x.add_q64(qx);
+        self.y.add_q64(qy);
+        self.sxy = self.sxy.saturating_add(i128::from(qx) * i128::from(qy));
     }
 
     /// Add one pair of already quantised values.

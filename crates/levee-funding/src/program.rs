@@ -148,6 +148,62 @@ impl YearDraws {
     }
 }
 
+/// Normal quantiles and lognormal factors computed from one [`YearDraws`],
+/// kept so that the lines of several regimes that read the same draws (the
+/// same program position) compute each of them once. A cached value is the
+/// result of exactly the operations it replaces, so results are bit-identical.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FactorCache {
+    /// `Φ⁻¹(execution)`.
+    exec_z: Option<f64>,
+    /// `(σ bits, execution factor)`.
+    exec: Option<(u64, f64)>,
+    /// `Φ⁻¹(ad_hoc_size)`.
+    size_z: Option<f64>,
+    /// `(σ bits, z bits, exp(σ z − σ²/2))`.
+    size: Option<(u64, u64, f64)>,
+}
+
+impl FactorCache {
+    /// `lognormal_with_sigma(1, σ, Φ⁻¹(u))`, the steady line's execution factor.
+    #[inline]
+    fn execution(&mut self, sigma: f64, u: f64) -> f64 {
+        if let Some((s, e)) = self.exec
+            && s == sigma.to_bits()
+        {
+            return e;
+        }
+        let z = *self.exec_z.get_or_insert_with(|| normal_inv_cdf(u));
+        let e = lognormal_with_sigma(1.0, sigma, z);
+        self.exec = Some((sigma.to_bits(), e));
+        e
+    }
+
+    /// `lognormal_with_sigma(mean, σ, z)` with `z = Φ⁻¹(u)` if `random`, else 0.
+    #[inline]
+    fn ad_hoc(&mut self, mean: f64, random: bool, sigma: f64, u: f64) -> f64 {
+        if sigma == 0.0 {
+            return mean;
+        }
+        let z = if random {
+            *self.size_z.get_or_insert_with(|| normal_inv_cdf(u))
+        } else {
+            0.0
+        };
+        // `lognormal_with_sigma(mean, σ, z) = mean · exp(σ z − σ²/2)`: the
+        // factor does not depend on the mean.
+        let f = match self.size {
+            Some((s, zb, f)) if s == sigma.to_bits() && zb == z.to_bits() => f,
+            _ => {
+                let f = lognormal_with_sigma(1.0, sigma, z);
+                self.size = Some((sigma.to_bits(), z.to_bits(), f));
+                f
+            }
+        };
+        mean * f
+    }
+}
+
 impl Program {
     /// Which Philox blocks of [`YearDraws::blocks`] this line reads.
     pub fn blocks_needed(&self) -> [bool; 3] {
@@ -160,9 +216,32 @@ impl Program {
         ]
     }
 
+    /// Which Philox blocks of [`YearDraws::blocks`] this line reads in grid
+    /// year `t`: none in a year frozen for certain (nothing is drawn) or
+    /// before `from_year` outside the one-time year (the planned part is 0,
+    /// so the appropriation is the enacted amount whatever the draws);
+    /// only the shock blocks in a one-time year before `from_year`; else
+    /// [`Program::blocks_needed`].
+    pub(crate) fn blocks_needed_in(&self, t: usize) -> [bool; 3] {
+        if self.frozen.get(t).copied().unwrap_or(false) {
+            return [false; 3];
+        }
+        if t < self.from_year {
+            if t != self.one_time_year {
+                return [false; 3];
+            }
+            return [
+                false,
+                self.freeze_probability > 0.0,
+                self.cut_probability > 0.0,
+            ];
+        }
+        self.blocks_needed()
+    }
+
     /// Planned part (before shocks and scaling) in grid year `t`.
     #[inline]
-    fn planned(&self, t: usize, d: &YearDraws, sig: &Sigmas) -> f64 {
+    fn planned(&self, t: usize, d: &YearDraws, sig: &Sigmas, c: &mut FactorCache) -> f64 {
         let mut a = 0.0;
         if t < self.from_year {
             return if t == self.one_time_year {
@@ -173,19 +252,19 @@ impl Program {
         }
         if self.steady > 0.0 {
             let e = if self.execution_cv > 0.0 {
-                lognormal_with_sigma(1.0, sig.execution, normal_inv_cdf(d.execution))
+                c.execution(sig.execution, d.execution)
             } else {
                 1.0
             };
             a += self.steady * e;
         }
         if self.ad_hoc_mean > 0.0 && d.ad_hoc_pass < self.ad_hoc_probability {
-            let z = if self.ad_hoc_cv > 0.0 {
-                normal_inv_cdf(d.ad_hoc_size)
-            } else {
-                0.0
-            };
-            a += lognormal_with_sigma(self.ad_hoc_mean, sig.ad_hoc, z);
+            a += c.ad_hoc(
+                self.ad_hoc_mean,
+                self.ad_hoc_cv > 0.0,
+                sig.ad_hoc,
+                d.ad_hoc_size,
+            );
         }
         if t == self.one_time_year {
             a += self.one_time;
@@ -224,12 +303,26 @@ impl Program {
     /// [`Program::sigmas`] (bit-identical, faster in a loop).
     #[inline]
     pub fn appropriation_with(&self, t: usize, d: &YearDraws, sig: &Sigmas) -> f64 {
+        self.appropriation_cached(t, d, sig, &mut FactorCache::default())
+    }
+
+    /// [`Program::appropriation_with`] reusing the normal quantiles and
+    /// lognormal factors already computed from the same draws `d` by another
+    /// line (the same program position in another regime): bit-identical.
+    #[inline]
+    pub(crate) fn appropriation_cached(
+        &self,
+        t: usize,
+        d: &YearDraws,
+        sig: &Sigmas,
+        c: &mut FactorCache,
+    ) -> f64 {
         let enacted = self.schedule.get(t).copied().unwrap_or(0.0);
         let z = self.shock(t, d);
         if z == 0.0 {
             return enacted;
         }
-        z * self.scale * self.planned(t, d, sig) + enacted
+        z * self.scale * self.planned(t, d, sig, c) + enacted
     }
 
     /// `(E[Z], E[Z²])` of the shock factor in year `t`.

@@ -101,6 +101,15 @@ pub struct ProjectPath {
     pub market_loss: f64,
 }
 
+/// A project's plan as the simulation reads it on every path.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Plan {
+    /// [`Project::planned_cumulative`] by grid year.
+    pub cumulative: Vec<f64>,
+    /// [`Project::planned_completion`].
+    pub completion: f64,
+}
+
 /// Relative tolerance under which cumulative progress counts as reaching a threshold.
 const SNAP: f64 = 1e-9;
 
@@ -132,6 +141,28 @@ impl Project {
         multiplier: &[f64],
         out: &mut ProjectPath,
     ) {
+        let plan = self.plan(disbursed.len());
+        self.simulate_with_plan(cost_factor, disbursed, multiplier, &plan, out);
+    }
+
+    /// The per-path constants of [`Project::simulate`] over `years` grid
+    /// years, computed once per run by the simulation.
+    pub(crate) fn plan(&self, years: usize) -> Plan {
+        Plan {
+            cumulative: (0..years).map(|t| self.planned_cumulative(t)).collect(),
+            completion: self.planned_completion(),
+        }
+    }
+
+    /// [`Project::simulate`] with its plan precomputed by [`Project::plan`].
+    pub(crate) fn simulate_with_plan(
+        &self,
+        cost_factor: f64,
+        disbursed: &[f64],
+        multiplier: &[f64],
+        plan_of: &Plan,
+        out: &mut ProjectPath,
+    ) {
         let years = disbursed.len();
         let total = self.cost;
         let eps = SNAP * total;
@@ -152,7 +183,12 @@ impl Project {
             reserve += d;
             public_disbursed += d;
             if out.completion.is_none() && out.cancelled_at.is_none() {
-                let plan = self.planned_cumulative(t).min(total);
+                let plan = plan_of
+                    .cumulative
+                    .get(t)
+                    .copied()
+                    .unwrap_or_else(|| self.planned_cumulative(t))
+                    .min(total);
                 let desired = (plan - w).max(0.0).min(self.capacity).min(total - w);
                 let m = multiplier.get(t).copied().unwrap_or(1.0);
                 let y = year_step(desired, cost_factor, self.public_share, reserve, m);
@@ -188,7 +224,7 @@ impl Project {
             lapsed += lapse;
         }
         let horizon = 12.0 * years as f64;
-        let planned = self.planned_completion();
+        let planned = plan_of.completion;
         let end = match (out.completion, out.cancelled_at) {
             (Some(c), _) => c,
             (None, Some(t)) => 12.0 * (t + 1) as f64,

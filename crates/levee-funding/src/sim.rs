@@ -6,6 +6,7 @@ use levee_engine::Simulation;
 use levee_rng::{Stream, normal_inv_cdf};
 use levee_stats::Histogram;
 
+use crate::program::FactorCache;
 use crate::{Acc, FundingModel, ProjectPath, RatioAcc, YearDraws, lognormal};
 
 /// Money is accumulated to the nearest yen (reporting-currency unit).
@@ -44,8 +45,20 @@ pub(crate) struct FundingSim<'a> {
     max_programs: usize,
     /// Private commitment multiplier by regime, project and grid year.
     multipliers: Vec<Vec<Vec<f64>>>,
-    /// Philox blocks read by program position `q` in any regime.
+    /// Philox blocks read by program position `q` in grid year `t` in any
+    /// regime: `[q * years + t]`.
     blocks: Vec<[bool; 3]>,
+    /// `[regime][program]`: an earlier regime whose program at the same
+    /// position is the same line (so it has the same appropriations and
+    /// payments on every path, being driven by the same draws).
+    program_src: Vec<Vec<Option<usize>>>,
+    /// Each project's plan over the grid.
+    plans: Vec<crate::project::Plan>,
+    /// `[regime][project]`: an earlier regime in which the project is funded
+    /// by the same lines (same positions, same allocations) at the same
+    /// private commitment multipliers, so that its outcome is the same on
+    /// every path. Its accumulators are then copies, made once per chunk.
+    project_src: Vec<Vec<Option<usize>>>,
     /// Lognormal `σ`s by regime and program.
     sigmas: Vec<Vec<crate::Sigmas>>,
 }
@@ -189,24 +202,33 @@ impl ChunkAcc {
     }
 }
 
-/// The quantised values a project's outcome contributes to paired differences.
-struct Quantised {
-    delay: i128,
-    public_used: i128,
-    private: i128,
-    overrun: i128,
-    market_loss: i128,
+/// A project outcome's quantised values.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Quantised {
+    delay: i64,
+    public_used: i64,
+    private: i64,
+    overrun: i64,
+    market_loss: i64,
+    carrying: i64,
+    public_disbursed: i64,
+    lapsed: i64,
+    unspent: i64,
 }
 
 impl Quantised {
     #[inline]
     fn of(o: &ProjectPath) -> Self {
         Quantised {
-            delay: crate::quantise(o.delay_months, MONTHS),
-            public_used: crate::quantise(o.public_used, MONEY),
-            private: crate::quantise(o.private, MONEY),
-            overrun: crate::quantise(o.cost_overrun, MONEY),
-            market_loss: crate::quantise(o.market_loss, MONEY),
+            delay: crate::accum::quantise64(o.delay_months, MONTHS),
+            public_used: crate::accum::quantise64(o.public_used, MONEY),
+            private: crate::accum::quantise64(o.private, MONEY),
+            overrun: crate::accum::quantise64(o.cost_overrun, MONEY),
+            market_loss: crate::accum::quantise64(o.market_loss, MONEY),
+            carrying: crate::accum::quantise64(o.carrying_cost, MONEY),
+            public_disbursed: crate::accum::quantise64(o.public_disbursed, MONEY),
+            lapsed: crate::accum::quantise64(o.public_lapsed, MONEY),
+            unspent: crate::accum::quantise64(o.public_unspent, MONEY),
         }
     }
 }
@@ -231,21 +253,72 @@ impl<'a> FundingSim<'a> {
             .map(|g| g.programs.len())
             .max()
             .unwrap_or(0);
+        let years = model.grid.years;
         let ps = Stream::new(seed, "funding/program");
         let cs = Stream::new(seed, "funding/project-cost");
+        let program_src: Vec<Vec<Option<usize>>> = model
+            .regimes
+            .iter()
+            .enumerate()
+            .map(|(r, g)| {
+                g.programs
+                    .iter()
+                    .enumerate()
+                    .map(|(q, p)| {
+                        (0..r).find(|&r0| {
+                            model.regimes[r0]
+                                .programs
+                                .get(q)
+                                .is_some_and(|p0| same_line(p0, p))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let multiplier_bits = |r: usize, i: usize| -> Vec<u64> {
+            model.support[r][i]
+                .iter()
+                .map(|s| s.multiplier.to_bits())
+                .collect()
+        };
+        // Same funding of project `i` in regimes `r0` and `r`: the lines that
+        // allocate to it sit at the same positions and are the same lines.
+        let same_funding = |r0: usize, r: usize, i: usize| {
+            let (g0, g) = (&model.regimes[r0], &model.regimes[r]);
+            let alloc = |p: Option<&crate::Program>| {
+                p.and_then(|p| p.allocation.get(i).copied()).unwrap_or(0.0) > 0.0
+            };
+            (0..g0.programs.len().max(g.programs.len())).all(|q| {
+                let (p0, p) = (g0.programs.get(q), g.programs.get(q));
+                match (alloc(p0), alloc(p)) {
+                    (false, false) => true,
+                    (true, true) => p0.zip(p).is_some_and(|(a, b)| same_line(a, b)),
+                    _ => false,
+                }
+            }) && multiplier_bits(r0, i) == multiplier_bits(r, i)
+        };
+        let project_src = (0..model.regimes.len())
+            .map(|r| {
+                (0..model.projects.len())
+                    .map(|i| (0..r).find(|&r0| same_funding(r0, r, i)))
+                    .collect()
+            })
+            .collect();
         FundingSim {
             model,
+            project_src,
             program_streams: (0..max_programs as u64).map(|q| ps.sub(q)).collect(),
             cost_streams: (0..model.projects.len() as u64)
                 .map(|i| cs.sub(i))
                 .collect(),
             max_programs,
             blocks: (0..max_programs)
-                .map(|q| {
+                .flat_map(|q| (0..years).map(move |t| (q, t)))
+                .map(|(q, t)| {
                     let mut b = [false; 3];
                     for g in &model.regimes {
                         if let Some(p) = g.programs.get(q) {
-                            for (x, y) in b.iter_mut().zip(p.blocks_needed()) {
+                            for (x, y) in b.iter_mut().zip(p.blocks_needed_in(t)) {
                                 *x |= y;
                             }
                         }
@@ -253,6 +326,8 @@ impl<'a> FundingSim<'a> {
                     b
                 })
                 .collect(),
+            plans: model.projects.iter().map(|p| p.plan(years)).collect(),
+            program_src,
             sigmas: model
                 .regimes
                 .iter()
@@ -348,21 +423,21 @@ impl<'a> FundingSim<'a> {
     }
 
     /// Simulate path `path` in every regime into `out` (buffers reused).
-    pub(crate) fn path_into(
-        &self,
-        path: u64,
-        draws: &mut Vec<YearDraws>,
-        disb: &mut Vec<f64>,
-        out: &mut PathResult,
-    ) {
+    pub(crate) fn path_into(&self, path: u64, sc: &mut Scratch, out: &mut PathResult) {
         let m = self.model;
         let years = m.grid.years;
-        draws.clear();
-        for (s, &need) in self.program_streams.iter().zip(&self.blocks) {
+        let np = m.projects.len();
+        sc.draws.clear();
+        for (q, s) in self.program_streams.iter().enumerate() {
             for t in 0..years {
-                draws.push(YearDraws::blocks(s, path, m.grid.year(t).year, need));
+                let need = self.blocks[q * years + t];
+                sc.draws
+                    .push(YearDraws::blocks(s, path, m.grid.year(t).year, need));
             }
         }
+        sc.factors.clear();
+        sc.factors
+            .resize(self.max_programs * years, FactorCache::default());
         out.cost_factors.clear();
         for (i, p) in m.projects.iter().enumerate() {
             let f = if p.cost_cv > 0.0 {
@@ -379,7 +454,8 @@ impl<'a> FundingSim<'a> {
         out.regimes
             .resize_with(m.regimes.len(), RegimePath::default);
         for (r, g) in m.regimes.iter().enumerate() {
-            let rp = &mut out.regimes[r];
+            let (done, rest) = out.regimes.split_at_mut(r);
+            let rp = &mut rest[0];
             rp.appropriations.resize_with(g.programs.len(), Vec::new);
             rp.total_by_year.clear();
             rp.total_by_year.resize(years, 0.0);
@@ -387,37 +463,60 @@ impl<'a> FundingSim<'a> {
             for (q, p) in g.programs.iter().enumerate() {
                 let app = &mut rp.appropriations[q];
                 let outl = &mut rp.outlays[q];
+                if let Some(r0) = self.program_src[r][q] {
+                    // The same line on the same draws: same amounts.
+                    app.clone_from(&done[r0].appropriations[q]);
+                    outl.clone_from(&done[r0].outlays[q]);
+                    for (x, a) in rp.total_by_year.iter_mut().zip(app.iter()) {
+                        *x += a;
+                    }
+                    continue;
+                }
+                let sig = &self.sigmas[r][q];
+                let draws = &sc.draws[q * years..(q + 1) * years];
+                let factors = &mut sc.factors[q * years..(q + 1) * years];
                 app.clear();
+                app.extend(
+                    draws
+                        .iter()
+                        .zip(factors.iter_mut())
+                        .enumerate()
+                        .map(|(t, (d, c))| p.appropriation_cached(t, d, sig, c)),
+                );
                 outl.clear();
                 outl.resize(years, 0.0);
-                for t in 0..years {
-                    let a = p.appropriation_with(t, &draws[q * years + t], &self.sigmas[r][q]);
-                    app.push(a);
-                    rp.total_by_year[t] += a;
-                    for (k, d) in p.disbursement.iter().enumerate() {
-                        if let Some(o) = outl.get_mut(t + k) {
+                for (t, (&a, x)) in app.iter().zip(rp.total_by_year.iter_mut()).enumerate() {
+                    *x += a;
+                    // Adding `d · 0 = ±0` leaves a sum that starts at +0 unchanged.
+                    if a != 0.0 {
+                        for (o, d) in outl[t..].iter_mut().zip(&p.disbursement) {
                             *o += d * a;
                         }
                     }
                 }
             }
-            rp.projects
-                .resize_with(m.projects.len(), ProjectPath::default);
+            rp.projects.resize_with(np, ProjectPath::default);
             for (i, proj) in m.projects.iter().enumerate() {
-                disb.clear();
-                disb.resize(years, 0.0);
+                if let Some(r0) = self.project_src[r][i] {
+                    // Funded the same way as in an earlier regime: same outcome.
+                    rp.projects[i].clone_from(&done[r0].projects[i]);
+                    continue;
+                }
+                sc.disb.clear();
+                sc.disb.resize(years, 0.0);
                 for (q, p) in g.programs.iter().enumerate() {
                     let a = p.allocation.get(i).copied().unwrap_or(0.0);
                     if a > 0.0 {
-                        for (d, o) in disb.iter_mut().zip(&rp.outlays[q]) {
+                        for (d, o) in sc.disb.iter_mut().zip(&rp.outlays[q]) {
                             *d += a * o;
                         }
                     }
                 }
-                proj.simulate(
+                proj.simulate_with_plan(
                     out.cost_factors[i],
-                    disb,
+                    &sc.disb,
                     &self.multipliers[r][i],
+                    &self.plans[i],
                     &mut rp.projects[i],
                 );
             }
@@ -426,16 +525,32 @@ impl<'a> FundingSim<'a> {
 
     pub(crate) fn path(&self, path: u64) -> PathResult {
         let mut out = PathResult::default();
-        self.path_into(path, &mut Vec::new(), &mut Vec::new(), &mut out);
+        self.path_into(path, &mut Scratch::default(), &mut out);
         out
     }
 
-    fn accumulate(&self, res: &PathResult, acc: &mut ChunkAcc) {
+    fn accumulate(&self, res: &PathResult, sc: &mut Scratch, acc: &mut ChunkAcc) {
         let m = self.model;
+        let np = m.projects.len();
         acc.n += 1;
+        // Quantise each project outcome once (copied outcomes copy theirs).
+        sc.quantised.clear();
+        for (r, rp) in res.regimes.iter().enumerate().take(m.regimes.len()) {
+            for (i, o) in rp.projects.iter().enumerate().take(np) {
+                let q = match self.project_src[r][i] {
+                    Some(r0) => sc.quantised[r0 * np + i],
+                    None => Quantised::of(o),
+                };
+                sc.quantised.push(q);
+            }
+        }
         let mut totals = [0i128; crate::MAX_REGIMES];
         for (r, rp) in res.regimes.iter().enumerate().take(m.regimes.len()) {
             for (i, proj) in m.projects.iter().enumerate() {
+                if self.project_src[r][i].is_some() {
+                    // Same as an earlier regime on every path: copied in `finish`.
+                    continue;
+                }
                 let o = &rp.projects[i];
                 let a = &mut acc.projects[r][i];
                 for (k, ms) in proj.milestones.iter().enumerate() {
@@ -452,23 +567,24 @@ impl<'a> FundingSim<'a> {
                     // A completion at the exact end of a month belongs to that month.
                     a.completion_hist.add(c - 1e-9);
                     a.delay_hist.add(o.delay_months);
-                    a.delay_completed.add(o.delay_months, MONTHS);
+                    a.delay_completed
+                        .add_q64(crate::accum::quantise64(o.delay_months, MONTHS));
                 }
                 if o.cancelled_at.is_some() {
                     a.cancelled += 1;
                 }
-                let q = Quantised::of(o);
-                a.delay.add_q(q.delay);
-                a.carrying.add(o.carrying_cost, MONEY);
-                a.overrun.add_q(q.overrun);
-                a.public_used.add_q(q.public_used);
-                a.public_disbursed.add(o.public_disbursed, MONEY);
-                a.private.add_q(q.private);
-                a.lapsed.add(o.public_lapsed, MONEY);
-                a.unspent.add(o.public_unspent, MONEY);
-                a.market_loss.add_q(q.market_loss);
-                a.leverage.add_q(q.private, q.public_used);
-                if r != m.baseline {
+                let q = &sc.quantised[r * np + i];
+                a.delay.add_q64(q.delay);
+                a.carrying.add_q64(q.carrying);
+                a.overrun.add_q64(q.overrun);
+                a.public_used.add_q64(q.public_used);
+                a.public_disbursed.add_q64(q.public_disbursed);
+                a.private.add_q64(q.private);
+                a.lapsed.add_q64(q.lapsed);
+                a.unspent.add_q64(q.unspent);
+                a.market_loss.add_q64(q.market_loss);
+                a.leverage.add_q64(q.private, q.public_used);
+                if r != m.baseline && !self.same_as_baseline(r, i) {
                     let b = &res.regimes[m.baseline].projects[i];
                     let pa = &mut acc.pairs[r][i];
                     for (k, ms) in proj.milestones.iter().enumerate() {
@@ -481,34 +597,62 @@ impl<'a> FundingSim<'a> {
                     pa.cancelled.add_q(
                         i128::from(o.cancelled_at.is_some()) - i128::from(b.cancelled_at.is_some()),
                     );
-                    let qb = Quantised::of(b);
-                    pa.delay.add_q(q.delay - qb.delay);
-                    pa.public_used.add_q(q.public_used - qb.public_used);
-                    pa.private.add_q(q.private - qb.private);
-                    pa.overrun.add_q(q.overrun - qb.overrun);
-                    pa.market_loss.add_q(q.market_loss - qb.market_loss);
+                    let qb = &sc.quantised[m.baseline * np + i];
+                    pa.delay.add_q(i128::from(q.delay) - i128::from(qb.delay));
+                    pa.public_used
+                        .add_q(i128::from(q.public_used) - i128::from(qb.public_used));
+                    pa.private
+                        .add_q(i128::from(q.private) - i128::from(qb.private));
+                    pa.overrun
+                        .add_q(i128::from(q.overrun) - i128::from(qb.overrun));
+                    pa.market_loss
+                        .add_q(i128::from(q.market_loss) - i128::from(qb.market_loss));
                 }
             }
+            // Quantised appropriations and payments of each line, computed
+            // once per distinct line.
+            let base = r * self.max_programs;
             for (q, pa) in acc.programs[r].iter_mut().enumerate() {
+                if let Some(r0) = self.program_src[r][q] {
+                    // The same line as in an earlier regime: the same values,
+                    // and its accumulators are copied in `finish`.
+                    let s = sc.lines[r0 * self.max_programs + q];
+                    sc.lines[base + q] = s;
+                    totals[r] += s.appropriated;
+                    continue;
+                }
                 let app = &rp.appropriations[q];
                 let (mut appq, mut paid) = (0i128, 0i128);
                 for (t, (&a, &o)) in app.iter().zip(&rp.outlays[q]).enumerate() {
                     let qa = crate::quantise(a, MONEY);
                     let qo = crate::quantise(o, MONEY);
-                    pa.appropriated[t] = pa.appropriated[t].saturating_add(qa);
-                    pa.disbursed[t] = pa.disbursed[t].saturating_add(qo);
+                    // At most `MAX_PATHS` = 10⁸ < 2²⁷ terms of magnitude
+                    // < 2⁶³: these sums stay below 2⁹⁰ and never reach the
+                    // saturation of `saturating_add`, so a plain add gives
+                    // the same value.
+                    pa.appropriated[t] = pa.appropriated[t].wrapping_add(qa);
+                    pa.disbursed[t] = pa.disbursed[t].wrapping_add(qo);
                     appq += qa;
                     paid += qo;
                 }
-                pa.total.add_q(appq);
-                pa.undisbursed.add_q(appq - paid);
-                pa.realized_cv.add(realized_cv(app), RATIO);
-                totals[r] += appq;
+                let s = LineQ {
+                    appropriated: appq,
+                    paid,
+                    realized_cv: crate::quantise(realized_cv(app), RATIO),
+                };
+                sc.lines[base + q] = s;
+                totals[r] += s.appropriated;
+                pa.total.add_q(s.appropriated);
+                pa.undisbursed.add_q(s.appropriated - s.paid);
+                pa.realized_cv.add_q(s.realized_cv);
             }
         }
         for r in 0..m.regimes.len() {
             acc.total_diff[r].add_q(totals[r] - totals[m.baseline]);
-            acc.regime_cv[r].add(realized_cv(&res.regimes[r].total_by_year), RATIO);
+            acc.regime_cv[r].add_q64(crate::accum::quantise64(
+                realized_cv(&res.regimes[r].total_by_year),
+                RATIO,
+            ));
         }
         for (i, _) in m.projects.iter().enumerate() {
             let b = &res.regimes[m.baseline].projects[i];
@@ -516,6 +660,108 @@ impl<'a> FundingSim<'a> {
             acc.columns[2 * i + 1].push(b.private);
         }
     }
+
+    /// Root of the chain of [`FundingSim::project_src`] copies.
+    fn project_root(&self, r: usize, i: usize) -> usize {
+        let mut r = r;
+        while let Some(r0) = self.project_src[r][i] {
+            r = r0;
+        }
+        r
+    }
+
+    /// Whether project `i` has the same outcome in regime `r` as in the
+    /// baseline on every path (paired differences all exactly zero).
+    fn same_as_baseline(&self, r: usize, i: usize) -> bool {
+        self.project_root(r, i) == self.project_root(self.model.baseline, i)
+    }
+
+    /// Fill in the accumulators skipped in `accumulate` because their values
+    /// were the same as another's on every path: copies of that accumulator,
+    /// and paired differences that are exactly zero on every path.
+    fn finish(&self, acc: &mut ChunkAcc) {
+        let m = self.model;
+        for r in 0..m.regimes.len() {
+            for i in 0..m.projects.len() {
+                if let Some(r0) = self.project_src[r][i] {
+                    acc.projects[r][i] = acc.projects[r0][i].clone();
+                }
+                if r == m.baseline {
+                    continue;
+                }
+                if !self.same_as_baseline(r, i) {
+                    // A copy of a non-baseline regime: the same differences.
+                    if let Some(r0) = self.project_src[r][i] {
+                        acc.pairs[r][i] = acc.pairs[r0][i].clone();
+                    }
+                } else {
+                    let zero = Acc {
+                        n: acc.n,
+                        s: 0,
+                        ss: 0,
+                    };
+                    let pa = &mut acc.pairs[r][i];
+                    for x in pa.on_time.iter_mut().chain([
+                        &mut pa.completed,
+                        &mut pa.cancelled,
+                        &mut pa.delay,
+                        &mut pa.public_used,
+                        &mut pa.private,
+                        &mut pa.overrun,
+                        &mut pa.market_loss,
+                    ]) {
+                        *x = zero;
+                    }
+                }
+            }
+            for q in 0..acc.programs[r].len() {
+                if let Some(r0) = self.program_src[r][q] {
+                    acc.programs[r][q] = acc.programs[r0][q].clone();
+                }
+            }
+        }
+    }
+
+    /// Scratch buffers sized for this model.
+    fn scratch(&self) -> Scratch {
+        let m = self.model;
+        let lines = m.regimes.len() * self.max_programs;
+        Scratch {
+            draws: Vec::with_capacity(self.max_programs * m.grid.years),
+            lines: vec![LineQ::default(); lines],
+            ..Scratch::default()
+        }
+    }
+}
+
+/// Whether two lines are the same in every field that the simulation reads
+/// (all but the name), bit for bit: `PartialEq` rules out NaN, and the
+/// `Debug` text tells `0.0` from `−0.0`.
+fn same_line(a: &crate::Program, b: &crate::Program) -> bool {
+    let mut b = b.clone();
+    b.name.clone_from(&a.name);
+    *a == b && format!("{a:?}") == format!("{b:?}")
+}
+
+/// A line's quantised per-path totals.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct LineQ {
+    appropriated: i128,
+    paid: i128,
+    realized_cv: i128,
+}
+
+/// Buffers reused from path to path within a chunk.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    draws: Vec<YearDraws>,
+    factors: Vec<FactorCache>,
+    /// Disbursements to one project by year.
+    disb: Vec<f64>,
+    /// `[regime · projects + project]`.
+    quantised: Vec<Quantised>,
+    /// `[regime · max_programs + program]`.
+    lines: Vec<LineQ>,
 }
 
 impl Simulation for FundingSim<'_> {
@@ -523,13 +769,13 @@ impl Simulation for FundingSim<'_> {
 
     fn simulate(&self, paths: Range<u64>) -> ChunkAcc {
         let mut acc = self.empty_chunk((paths.end - paths.start) as usize);
-        let mut draws = Vec::with_capacity(self.max_programs * self.model.grid.years);
-        let mut disb = Vec::with_capacity(self.model.grid.years);
+        let mut sc = self.scratch();
         let mut res = PathResult::default();
         for p in paths {
-            self.path_into(p, &mut draws, &mut disb, &mut res);
-            self.accumulate(&res, &mut acc);
+            self.path_into(p, &mut sc, &mut res);
+            self.accumulate(&res, &mut sc, &mut acc);
         }
+        self.finish(&mut acc);
         acc
     }
 }

@@ -7,7 +7,8 @@
 //!   (8 sectors) by FFT, including the aggregation into loss units.
 //! - A one-shot timed run (printed, not a criterion sample): the full IS model
 //!   on the 10,000-policy portfolio on 2 threads, with the relative standard
-//!   errors of VaR and ES at 99.9% it reaches.
+//!   errors of VaR and ES at 99.9% it reaches (skipped when the environment
+//!   variable `LEVEE_BENCH_SKIP_ONE_SHOT` is set).
 
 use std::hint::black_box;
 
@@ -18,9 +19,15 @@ use levee_scenario::Scenario;
 use levee_units::{Currency, YearMonth};
 
 fn model(policies: usize, method: &str) -> InsuranceModel {
-    let spec = PortfolioSpec { policies, ..Default::default() };
+    let spec = PortfolioSpec {
+        policies,
+        ..Default::default()
+    };
     let rows = levee_insurance::generate_portfolio(&spec, 7);
-    let dir = std::env::temp_dir().join(format!("levee-insurance-bench-{}-{method}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "levee-insurance-bench-{}-{method}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let mut csv = Vec::new();
     levee_insurance::write_portfolio_csv(&rows, &mut csv).unwrap();
@@ -32,7 +39,12 @@ fn model(policies: usize, method: &str) -> InsuranceModel {
     let path = dir.join("s.toml");
     std::fs::write(&path, text).unwrap();
     let sc = Scenario::load(&path).unwrap();
-    let ctx = levee_model::ScenarioContext { fx: sc.fx(), currency: Currency::JPY, start: YearMonth::parse("2025-04").unwrap(), horizon_months: 12 };
+    let ctx = levee_model::ScenarioContext {
+        fx: sc.fx(),
+        currency: Currency::JPY,
+        start: YearMonth::parse("2025-04").unwrap(),
+        horizon_months: 12,
+    };
     let root = sc.root();
     root.accept_all();
     let sec = root.table("insurance").unwrap();
@@ -110,7 +122,7 @@ criterion_group!(benches, plain_mc, crplus);
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    if std::env::args().all(|a| a != "--skip-one-shot") {
+    if std::env::var_os("LEVEE_BENCH_SKIP_ONE_SHOT").is_none() {
         one_shot_is();
     }
 }

@@ -128,7 +128,12 @@ pub fn cholesky_psd(a: &[f64], n: usize) -> Result<Vec<f64>, usize> {
     Ok(l)
 }
 
-fn read_correlation(section: &Table, csv: &CsvTable, names: &BTreeMap<String, usize>, n: usize) -> Option<Vec<f64>> {
+fn read_correlation(
+    section: &Table,
+    csv: &CsvTable,
+    names: &BTreeMap<String, usize>,
+    n: usize,
+) -> Option<Vec<f64>> {
     let mut a = vec![f64::NAN; n * n];
     let headers = csv.headers().to_vec();
     let mut ok = true;
@@ -138,7 +143,12 @@ fn read_correlation(section: &Table, csv: &CsvTable, names: &BTreeMap<String, us
             Some(&j) => cols.push((ci, j)),
             None => {
                 if let Some(r) = csv.rows().first() {
-                    csv.error(r, ci, format!("column {h:?}"), "a country of [insurance.countries]".into());
+                    csv.error(
+                        r,
+                        ci,
+                        format!("column {h:?}"),
+                        "a country of [insurance.countries]".into(),
+                    );
                 }
                 ok = false;
             }
@@ -147,7 +157,12 @@ fn read_correlation(section: &Table, csv: &CsvTable, names: &BTreeMap<String, us
     for row in csv.rows() {
         let name = csv.text(row, 0);
         let Some(&i) = names.get(name) else {
-            csv.error(row, 0, format!("{name:?}"), "a country of [insurance.countries]".into());
+            csv.error(
+                row,
+                0,
+                format!("{name:?}"),
+                "a country of [insurance.countries]".into(),
+            );
             ok = false;
             continue;
         };
@@ -163,17 +178,29 @@ fn read_correlation(section: &Table, csv: &CsvTable, names: &BTreeMap<String, us
         return None;
     }
     if a.iter().any(|v| v.is_nan()) {
-        section.error_at_key("country_correlation", "a matrix that does not cover every pair of countries".into(), "a square matrix over all countries of [insurance.countries]".into());
+        section.error_at_key(
+            "country_correlation",
+            "a matrix that does not cover every pair of countries".into(),
+            "a square matrix over all countries of [insurance.countries]".into(),
+        );
         return None;
     }
     for i in 0..n {
         if (a[i * n + i] - 1.0).abs() > 1e-9 {
-            section.error_at_key("country_correlation", format!("diagonal entry {} for {}", a[i * n + i], i), "ones on the diagonal of a correlation matrix".into());
+            section.error_at_key(
+                "country_correlation",
+                format!("diagonal entry {} for {}", a[i * n + i], i),
+                "ones on the diagonal of a correlation matrix".into(),
+            );
             return None;
         }
         for j in 0..i {
             if (a[i * n + j] - a[j * n + i]).abs() > 1e-9 {
-                section.error_at_key("country_correlation", "an asymmetric matrix".into(), "a symmetric correlation matrix".into());
+                section.error_at_key(
+                    "country_correlation",
+                    "an asymmetric matrix".into(),
+                    "a symmetric correlation matrix".into(),
+                );
                 return None;
             }
         }
@@ -181,7 +208,10 @@ fn read_correlation(section: &Table, csv: &CsvTable, names: &BTreeMap<String, us
     match cholesky_psd(&a, n) {
         Ok(l) => Some(l),
         Err(row) => {
-            let name = names.iter().find(|(_, v)| **v == row).map_or("?", |(k, _)| k.as_str());
+            let name = names
+                .iter()
+                .find(|(_, v)| **v == row)
+                .map_or("?", |(k, _)| k.as_str());
             section.error_at_key(
                 "country_correlation",
                 format!("a matrix that is not positive semi-definite (Cholesky fails at {name:?})"),
@@ -201,7 +231,11 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
     };
     let twist = section.boolean("twist").unwrap_or(true);
     if method == Method::Plain && section.has("twist") {
-        section.error_at_key("twist", "twist with method = \"plain\"".into(), "method = \"is\" (twisting is part of importance sampling) or remove the key".into());
+        section.error_at_key(
+            "twist",
+            "twist with method = \"plain\"".into(),
+            "method = \"is\" (twisting is part of importance sampling) or remove the key".into(),
+        );
     }
     let levels = match section.strings("levels") {
         None => vec![0.995, 0.999],
@@ -214,7 +248,11 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
                 }
             }
             if out.is_empty() {
-                section.error_at_key("levels", "an empty list".into(), "at least one level".into());
+                section.error_at_key(
+                    "levels",
+                    "an empty list".into(),
+                    "at least one level".into(),
+                );
             }
             out
         }
@@ -223,22 +261,36 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
     let dof = section.integer("t_degrees_of_freedom", 1, 1000);
     let t_dof = if copula == 1 {
         if dof.is_none() && !section.has("t_degrees_of_freedom") {
-            section.error_at_key("copula", "copula = \"t\" without t_degrees_of_freedom".into(), "t_degrees_of_freedom = an integer from 1 to 1000".into());
+            section.error_at_key(
+                "copula",
+                "copula = \"t\" without t_degrees_of_freedom".into(),
+                "t_degrees_of_freedom = an integer from 1 to 1000".into(),
+            );
         }
         dof.map(|d| d as u32)
     } else {
         if dof.is_some() {
-            section.error_at_key("t_degrees_of_freedom", "degrees of freedom with a Gaussian copula".into(), "copula = \"t\" (or remove the key)".into());
+            section.error_at_key(
+                "t_degrees_of_freedom",
+                "degrees of freedom with a Gaussian copula".into(),
+                "copula = \"t\" (or remove the key)".into(),
+            );
         }
         None
     };
     let horizon_years = section.integer("horizon_years", 1, 30).unwrap_or(1) as u32;
     let global_loading = section.req_ratio("global_loading", 0.0, 0.999);
-    let lgd_factor_loading = section.ratio("lgd_factor_loading", 0.0, 0.999).unwrap_or(0.0);
-    let political_correlation = section.ratio("political_correlation", 0.0, 0.999).unwrap_or(0.0);
+    let lgd_factor_loading = section
+        .ratio("lgd_factor_loading", 0.0, 0.999)
+        .unwrap_or(0.0);
+    let political_correlation = section
+        .ratio("political_correlation", 0.0, 0.999)
+        .unwrap_or(0.0);
     let var_window = section.ratio("var_window", 0.01, 1.0).unwrap_or(0.25);
     let irb_pd_floor = section.ratio("irb_pd_floor", 0.0, 0.01).unwrap_or(0.0003);
-    let multiple_max = section.ratio("pipeline_multiple_max", 1.0, 1e6).unwrap_or(100.0);
+    let multiple_max = section
+        .ratio("pipeline_multiple_max", 1.0, 1e6)
+        .unwrap_or(100.0);
 
     let mut ratings = BTreeMap::new();
     if let Some(t) = section.table("ratings") {
@@ -258,40 +310,58 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
         for k in t.keys() {
             if let Some(c) = t.table(&k) {
                 let loading = c.req_ratio("loading", 0.0, 0.999);
-                let ev = ["transfer", "expropriation", "war"].map(|e| c.ratio(e, 0.0, 0.999).unwrap_or(0.0));
+                let ev = ["transfer", "expropriation", "war"]
+                    .map(|e| c.ratio(e, 0.0, 0.999).unwrap_or(0.0));
                 if let Some(loading) = loading {
                     cmap.insert(k.clone(), countries.len());
-                    countries.push(Country { name: k, loading, events: ev });
+                    countries.push(Country {
+                        name: k,
+                        loading,
+                        events: ev,
+                    });
                 }
             }
         }
         if countries.is_empty() {
-            t.error("an empty table".into(), "at least one country, e.g. US = { loading = 0.3 }".into());
+            t.error(
+                "an empty table".into(),
+                "at least one country, e.g. US = { loading = 0.3 }".into(),
+            );
         }
     }
     let mut sectors = Vec::new();
     let mut smap = BTreeMap::new();
     if let Some(t) = section.req_table("sectors") {
         for k in t.keys() {
-            if let Some(c) = t.table(&k) {
-                if let Some(loading) = c.req_ratio("loading", 0.0, 0.999) {
-                    smap.insert(k.clone(), sectors.len());
-                    sectors.push(Sector { name: k, loading });
-                }
+            if let Some(c) = t.table(&k)
+                && let Some(loading) = c.req_ratio("loading", 0.0, 0.999)
+            {
+                smap.insert(k.clone(), sectors.len());
+                sectors.push(Sector { name: k, loading });
             }
         }
         if sectors.is_empty() {
-            t.error("an empty table".into(), "at least one sector, e.g. energy = { loading = 0.25 }".into());
+            t.error(
+                "an empty table".into(),
+                "at least one sector, e.g. energy = { loading = 0.25 }".into(),
+            );
         }
     }
     let nc = countries.len();
-    let mut chol: Vec<f64> = (0..nc * nc).map(|k| if k / nc.max(1) == k % nc.max(1) { 1.0 } else { 0.0 }).collect();
-    if section.has("country_correlation") {
-        if let Some(csv) = section.csv("country_correlation") {
-            if let Some(l) = read_correlation(section, &csv, &cmap, nc) {
-                chol = l;
+    let mut chol: Vec<f64> = (0..nc * nc)
+        .map(|k| {
+            if k / nc.max(1) == k % nc.max(1) {
+                1.0
+            } else {
+                0.0
             }
-        }
+        })
+        .collect();
+    if section.has("country_correlation")
+        && let Some(csv) = section.csv("country_correlation")
+        && let Some(l) = read_correlation(section, &csv, &cmap, nc)
+    {
+        chol = l;
     }
     // Capital.
     let cur = ctx.currency;
@@ -299,7 +369,11 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
         let base = if t.has("base") {
             t.money_in("base", cur, &ctx.fx, 0.0, f64::MAX)
         } else {
-            t.error_at_key("base", "nothing".into(), "base = the capital at as_of, e.g. \"¥500bn\"".into());
+            t.error_at_key(
+                "base",
+                "nothing".into(),
+                "base = the capital at as_of, e.g. \"¥500bn\"".into(),
+            );
             None
         };
         let as_of = t.req_date("as_of");
@@ -313,42 +387,74 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
                 None
             };
             if let (Some(d), Some(a)) = (d, a) {
-                if injections.last().is_some_and(|(p, _): &(YearMonth, f64)| *p >= d) || as_of.is_some_and(|s| d < s) {
-                    inj.error_at_key("date", format!("{d}"), "injection dates after capital.as_of and in increasing order".into());
+                if injections
+                    .last()
+                    .is_some_and(|(p, _): &(YearMonth, f64)| *p >= d)
+                    || as_of.is_some_and(|s| d < s)
+                {
+                    inj.error_at_key(
+                        "date",
+                        format!("{d}"),
+                        "injection dates after capital.as_of and in increasing order".into(),
+                    );
                 }
                 injections.push((d, a));
             }
         }
         let es = t.choice("measure", &["var", "es"]).unwrap_or(0) == 1;
         let level = (t.ratio("level", 0.5, 0.99999).unwrap_or(0.995) * 1e12).round() / 1e12;
-        Some(Capital { base: base?, as_of: as_of?, injections, es, level })
+        Some(Capital {
+            base: base?,
+            as_of: as_of?,
+            injections,
+            es,
+            level,
+        })
     });
     let crplus = section.table("creditriskplus").and_then(|t| {
         let unit = if t.has("loss_unit") {
             t.money_in("loss_unit", cur, &ctx.fx, f64::MIN_POSITIVE, f64::MAX)
         } else {
-            t.error_at_key("loss_unit", "nothing".into(), "loss_unit = an amount such as \"¥1bn\"".into());
+            t.error_at_key(
+                "loss_unit",
+                "nothing".into(),
+                "loss_unit = an amount such as \"¥1bn\"".into(),
+            );
             None
         };
         let var = t.req_ratio("sector_variance", 1e-6, 100.0);
         let w = t.ratio("sector_weight", 0.0, 1.0).unwrap_or(1.0);
-        Some(CrPlusCfg { loss_unit: unit?, sector_variance: var?, sector_weight: w })
+        Some(CrPlusCfg {
+            loss_unit: unit?,
+            sector_variance: var?,
+            sector_weight: w,
+        })
     });
     // Portfolio and pipeline.
-    let rc = ReadContext { currency: cur, fx: &ctx.fx, ratings: &ratings, countries: &cmap, sectors: &smap };
+    let rc = ReadContext {
+        currency: cur,
+        fx: &ctx.fx,
+        ratings: &ratings,
+        countries: &cmap,
+        sectors: &smap,
+    };
     let mut seen = Seen::default();
     let mut policies = Vec::new();
     if !section.has("portfolio") {
-        section.error_at_key("portfolio", "nothing".into(), "portfolio = a CSV file of policies, relative to the scenario".into());
+        section.error_at_key(
+            "portfolio",
+            "nothing".into(),
+            "portfolio = a CSV file of policies, relative to the scenario".into(),
+        );
     } else if let Some(csv) = section.csv("portfolio") {
         read_policies(&csv, &rc, false, &mut seen, &mut policies);
         sc.absorb(&csv);
     }
-    if section.has("pipeline") {
-        if let Some(csv) = section.csv("pipeline") {
-            read_policies(&csv, &rc, true, &mut seen, &mut policies);
-            sc.absorb(&csv);
-        }
+    if section.has("pipeline")
+        && let Some(csv) = section.csv("pipeline")
+    {
+        read_policies(&csv, &rc, true, &mut seen, &mut policies);
+        sc.absorb(&csv);
     }
     // Cross-field: the systematic variance of every (country, sector) used must be below 1.
     if let Some(g) = global_loading {
@@ -366,7 +472,11 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
         }
     }
     if let Some(m) = policies.iter().find(|p| p.perils == 0) {
-        section.error_at_key("portfolio", format!("policy {:?} covers no peril", m.id), "at least one covered peril per policy".into());
+        section.error_at_key(
+            "portfolio",
+            format!("policy {:?} covers no peril", m.id),
+            "at least one covered peril per policy".into(),
+        );
     }
     if sc.error_count() > 0 {
         return None;

@@ -49,10 +49,10 @@ pub fn moments(obligors: &[CrObligor], variances: &[f64]) -> (f64, f64) {
         let nu = o.units as f64;
         mean += o.pd * nu;
         var += o.pd * nu * nu;
-        if let Some(s) = o.sector {
-            if let Some(b) = by_sector.get_mut(s) {
-                *b += o.weight * o.pd * nu;
-            }
+        if let Some(s) = o.sector
+            && let Some(b) = by_sector.get_mut(s)
+        {
+            *b += o.weight * o.pd * nu;
         }
     }
     for (s, b) in by_sector.iter().enumerate() {
@@ -65,7 +65,11 @@ pub fn moments(obligors: &[CrObligor], variances: &[f64]) -> (f64, f64) {
 /// G(z) = exp(Σ w₀ p (z^ν − 1)) Π_s (1 − σ_s² Σ w_s p (z^ν − 1))^{−1/σ_s²}.
 /// Mass beyond `len − 1` aliases onto the grid: choose `len` well above the
 /// largest loss of interest (the tail mass beyond it is the aliasing error).
-pub fn loss_pmf_fft(obligors: &[CrObligor], variances: &[f64], len: usize) -> Result<Vec<f64>, CrPlusError> {
+pub fn loss_pmf_fft(
+    obligors: &[CrObligor],
+    variances: &[f64],
+    len: usize,
+) -> Result<Vec<f64>, CrPlusError> {
     if len < 2 || !len.is_power_of_two() {
         return Err(CrPlusError::Grid(len));
     }
@@ -81,7 +85,11 @@ pub fn loss_pmf_fft(obligors: &[CrObligor], variances: &[f64], len: usize) -> Re
     for (i, o) in obligors.iter().enumerate() {
         let j = o.units as usize;
         if j >= len {
-            return Err(CrPlusError::Units { index: i, units: o.units, len });
+            return Err(CrPlusError::Units {
+                index: i,
+                units: o.units,
+                len,
+            });
         }
         let (s, w) = match o.sector {
             Some(s) if s < ns => (s + 1, o.weight.clamp(0.0, 1.0)),
@@ -102,7 +110,10 @@ pub fn loss_pmf_fft(obligors: &[CrObligor], variances: &[f64], len: usize) -> Re
         let mut lg = idio;
         for s in 0..ns {
             let v = variances[s];
-            let inner = C64::new(1.0 - v * (polys[s + 1][k].re - mu[s + 1]), -v * polys[s + 1][k].im);
+            let inner = C64::new(
+                1.0 - v * (polys[s + 1][k].re - mu[s + 1]),
+                -v * polys[s + 1][k].im,
+            );
             let l = inner.ln();
             lg = C64::new(lg.re - l.re / v, lg.im - l.im / v);
         }
@@ -116,7 +127,11 @@ pub fn loss_pmf_fft(obligors: &[CrObligor], variances: &[f64], len: usize) -> Re
 /// by Panjer's recursion for the negative-binomial compound:
 /// g₀ = (1 − δ)^α, g_n = Σ_{j=1}^{n} δ (1 + (α − 1) j/n) q_j g_{n−j},
 /// α = 1/σ², δ = μσ²/(1 + μσ²), q_j = Σ_{ν=j} p / μ.
-pub fn loss_pmf_panjer(obligors: &[CrObligor], variance: f64, len: usize) -> Result<Vec<f64>, CrPlusError> {
+pub fn loss_pmf_panjer(
+    obligors: &[CrObligor],
+    variance: f64,
+    len: usize,
+) -> Result<Vec<f64>, CrPlusError> {
     if !(variance > 0.0 && variance.is_finite()) {
         return Err(CrPlusError::Sector(0));
     }
@@ -125,7 +140,11 @@ pub fn loss_pmf_panjer(obligors: &[CrObligor], variance: f64, len: usize) -> Res
     for (i, o) in obligors.iter().enumerate() {
         let j = o.units as usize;
         if j >= len {
-            return Err(CrPlusError::Units { index: i, units: o.units, len });
+            return Err(CrPlusError::Units {
+                index: i,
+                units: o.units,
+                len,
+            });
         }
         q[j] += o.pd;
         mu += o.pd;
@@ -161,7 +180,12 @@ pub fn var_es(pmf: &[f64], alpha: f64) -> (f64, f64) {
             break;
         }
     }
-    let above: f64 = pmf.iter().enumerate().skip(var + 1).map(|(i, p)| i as f64 * p).sum();
+    let above: f64 = pmf
+        .iter()
+        .enumerate()
+        .skip(var + 1)
+        .map(|(i, p)| i as f64 * p)
+        .sum();
     let mass_above: f64 = pmf.iter().skip(var + 1).sum();
     let es = (above + var as f64 * ((1.0 - alpha) - mass_above)) / (1.0 - alpha);
     (var as f64, es)
@@ -191,7 +215,11 @@ mod tests {
         let b = book(200);
         let a = loss_pmf_fft(&b, &[0.8], 4096).unwrap();
         let p = loss_pmf_panjer(&b, 0.8, 4096).unwrap();
-        let worst = a.iter().zip(&p).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+        let worst = a
+            .iter()
+            .zip(&p)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max);
         assert!(worst < 1e-14, "max difference {worst}");
     }
 
@@ -206,7 +234,11 @@ mod tests {
         let vars = [0.5, 1.2, 2.0];
         let pmf = loss_pmf_fft(&b, &vars, 8192).unwrap();
         let m: f64 = pmf.iter().enumerate().map(|(i, p)| i as f64 * p).sum();
-        let v: f64 = pmf.iter().enumerate().map(|(i, p)| (i as f64 - m).powi(2) * p).sum();
+        let v: f64 = pmf
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64 - m).powi(2) * p)
+            .sum();
         let (em, ev) = moments(&b, &vars);
         assert!((m - em).abs() < 1e-9 * em, "{m} vs {em}");
         assert!((v - ev).abs() < 1e-8 * ev, "{v} vs {ev}");

@@ -16,8 +16,11 @@ impl C64 {
     }
     /// Product.
     #[inline]
-    pub fn mul(self, o: C64) -> C64 {
-        C64::new(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re)
+    pub fn times(self, o: C64) -> C64 {
+        C64::new(
+            self.re * o.re - self.im * o.im,
+            self.re * o.im + self.im * o.re,
+        )
     }
     /// Principal logarithm.
     pub fn ln(self) -> C64 {
@@ -62,7 +65,7 @@ pub fn fft(x: &mut [C64], inverse: bool) {
         for start in (0..n).step_by(len) {
             for k in 0..half {
                 let a = x[start + k];
-                let b = x[start + k + half].mul(tw[k]);
+                let b = x[start + k + half].times(tw[k]);
                 x[start + k] = C64::new(a.re + b.re, a.im + b.im);
                 x[start + k + half] = C64::new(a.re - b.re, a.im - b.im);
             }
@@ -78,20 +81,27 @@ mod tests {
     #[test]
     fn fft_matches_naive_dft_and_inverts() {
         let n = 16;
-        let x: Vec<C64> = (0..n).map(|i| C64::new((i as f64).sin(), (i * i) as f64 * 0.01)).collect();
+        let x: Vec<C64> = (0..n)
+            .map(|i| C64::new((i as f64).sin(), (i * i) as f64 * 0.01))
+            .collect();
         let mut y = x.clone();
         fft(&mut y, false);
-        for k in 0..n {
+        for (k, yk) in y.iter().enumerate() {
             let mut s = C64::default();
             for (j, xj) in x.iter().enumerate() {
                 let a = -2.0 * std::f64::consts::PI * (j * k) as f64 / n as f64;
-                s = C64::new(s.re + xj.mul(C64::new(a.cos(), a.sin())).re, s.im + xj.mul(C64::new(a.cos(), a.sin())).im);
+                s = C64::new(
+                    s.re + xj.times(C64::new(a.cos(), a.sin())).re,
+                    s.im + xj.times(C64::new(a.cos(), a.sin())).im,
+                );
             }
-            assert!((s.re - y[k].re).abs() < 1e-12 && (s.im - y[k].im).abs() < 1e-12);
+            assert!((s.re - yk.re).abs() < 1e-12 && (s.im - yk.im).abs() < 1e-12);
         }
         fft(&mut y, true);
         for (a, b) in x.iter().zip(&y) {
-            assert!((a.re - b.re / n as f64).abs() < 1e-13 && (a.im - b.im / n as f64).abs() < 1e-13);
+            assert!(
+                (a.re - b.re / n as f64).abs() < 1e-13 && (a.im - b.im / n as f64).abs() < 1e-13
+            );
         }
     }
 }

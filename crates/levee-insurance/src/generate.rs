@@ -105,7 +105,10 @@ pub fn generate_portfolio(spec: &PortfolioSpec, seed: u64) -> Vec<GeneratedPolic
             let o = obligor as u64;
             let u = s.uniform(o, 0, 0);
             // Geometric number of policies with mean `per`.
-            left_in_obligor = 1 + (u.ln() / (1.0 - 1.0 / per).max(1e-12).ln()).floor().max(0.0) as usize;
+            left_in_obligor = 1
+                + (u.ln() / (1.0 - 1.0 / per).max(1e-12).ln())
+                    .floor()
+                    .max(0.0) as usize;
             if per <= 1.0 {
                 left_in_obligor = 1;
             }
@@ -146,7 +149,9 @@ pub fn generate_portfolio(spec: &PortfolioSpec, seed: u64) -> Vec<GeneratedPolic
     if tot > 0.0 {
         for p in out.iter_mut() {
             // Whole yen, so the CSV round-trips exactly.
-            p.exposure_yen = (p.exposure_yen * spec.total_exposure / tot).round().max(1.0);
+            p.exposure_yen = (p.exposure_yen * spec.total_exposure / tot)
+                .round()
+                .max(1.0);
         }
     }
     out
@@ -154,12 +159,25 @@ pub fn generate_portfolio(spec: &PortfolioSpec, seed: u64) -> Vec<GeneratedPolic
 
 /// Write policies as the portfolio CSV format of docs/models/insurance.md.
 pub fn write_portfolio_csv(rows: &[GeneratedPolicy], mut w: impl Write) -> std::io::Result<()> {
-    writeln!(w, "id,obligor,country,sector,product,exposure,insured_share,pd,lgd,lgd_dispersion,tenor,premium_rate")?;
+    writeln!(
+        w,
+        "id,obligor,country,sector,product,exposure,insured_share,pd,lgd,lgd_dispersion,tenor,premium_rate"
+    )?;
     for r in rows {
         writeln!(
             w,
             "{},{},{},{},{},{} JPY,1,{},{},{},{} years,{:.6}",
-            r.id, r.obligor, r.country, r.sector, r.product, r.exposure_yen, r.pd, r.lgd, r.lgd_dispersion, r.tenor_years, r.premium_rate
+            r.id,
+            r.obligor,
+            r.country,
+            r.sector,
+            r.product,
+            r.exposure_yen,
+            r.pd,
+            r.lgd,
+            r.lgd_dispersion,
+            r.tenor_years,
+            r.premium_rate
         )?;
     }
     Ok(())
@@ -185,7 +203,11 @@ pub fn section_toml(spec: &PortfolioSpec, csv_path: &str, method: &str) -> Strin
     }
     s.push_str("\n[insurance.sectors]\n");
     for j in 0..spec.sectors.max(1) {
-        s.push_str(&format!("S{:02} = {{ loading = {:.2} }}\n", j + 1, 0.2 + 0.15 * (j % 3) as f64));
+        s.push_str(&format!(
+            "S{:02} = {{ loading = {:.2} }}\n",
+            j + 1,
+            0.2 + 0.15 * (j % 3) as f64
+        ));
     }
     s
 }

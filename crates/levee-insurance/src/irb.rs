@@ -20,7 +20,8 @@ pub fn irb_correlation(pd: f64) -> f64 {
 pub fn irb_capital(pd: f64, lgd: f64, maturity: f64) -> f64 {
     let r = irb_correlation(pd);
     let b = (0.11852 - 0.05478 * pd.ln()).powi(2);
-    let cond = normal_cdf((normal_inv_cdf(pd) + r.sqrt() * normal_inv_cdf(0.999)) / (1.0 - r).sqrt());
+    let cond =
+        normal_cdf((normal_inv_cdf(pd) + r.sqrt() * normal_inv_cdf(0.999)) / (1.0 - r).sqrt());
     (lgd * cond - pd * lgd) * (1.0 + (maturity - 2.5) * b) / (1.0 - 1.5 * b)
 }
 

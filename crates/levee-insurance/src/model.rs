@@ -114,7 +114,12 @@ impl Simulation for Pass2<'_> {
                 continue;
             }
             if c.tail.is_empty() {
-                c = Chunk2 { tail: vec![0; n], atom: vec![0; n], atom_n: 0, win: vec![0; n] };
+                c = Chunk2 {
+                    tail: vec![0; n],
+                    atom: vec![0; n],
+                    atom_n: 0,
+                    win: vec![0; n],
+                };
             }
             let scr = scr.get_or_insert_with(|| self.sim.scratch());
             let w = self.weight[p as usize];
@@ -149,10 +154,17 @@ impl InsuranceModel {
     pub fn from_scenario(section: &levee_scenario::Table, ctx: &ScenarioContext) -> Option<Self> {
         let cfg = crate::config::read(section, ctx)?;
         if cfg.policies.is_empty() {
-            section.error_at_key("portfolio", "a portfolio without policies".into(), "at least one policy row".into());
+            section.error_at_key(
+                "portfolio",
+                "a portfolio without policies".into(),
+                "at least one policy row".into(),
+            );
             return None;
         }
-        Some(InsuranceModel { cfg, currency: ctx.currency })
+        Some(InsuranceModel {
+            cfg,
+            currency: ctx.currency,
+        })
     }
 
     /// The validated configuration.
@@ -164,7 +176,9 @@ impl InsuranceModel {
     pub fn compile(&self, seed: u64) -> Sim {
         let cfg = &self.cfg;
         let h = cfg.horizon_years as f64;
-        let t = cfg.t_dof.and_then(|nu| StudentsT::new(0.0, 1.0, nu as f64).ok());
+        let t = cfg
+            .t_dof
+            .and_then(|nu| StudentsT::new(0.0, 1.0, nu as f64).ok());
         let thr = |p: f64| match &t {
             Some(t) => t.inverse_cdf(p),
             None => normal_inv_cdf(p),
@@ -174,9 +188,21 @@ impl InsuranceModel {
         let mut cells = Vec::new();
         for p in &cfg.policies {
             cell_of.entry((p.country, p.sector)).or_insert_with(|| {
-                let (bg, bc, bs) = (cfg.global_loading, cfg.countries[p.country].loading, cfg.sectors[p.sector].loading);
+                let (bg, bc, bs) = (
+                    cfg.global_loading,
+                    cfg.countries[p.country].loading,
+                    cfg.sectors[p.sector].loading,
+                );
                 let r2 = bg * bg + bc * bc + bs * bs;
-                cells.push(Cell { country: p.country, sector: p.sector, bg, bc, bs, b: (1.0 - r2).sqrt(), sd: r2.sqrt() });
+                cells.push(Cell {
+                    country: p.country,
+                    sector: p.sector,
+                    bg,
+                    bc,
+                    bs,
+                    b: (1.0 - r2).sqrt(),
+                    sd: r2.sqrt(),
+                });
                 (cells.len() - 1) as u32
             });
         }
@@ -198,7 +224,13 @@ impl InsuranceModel {
             } else {
                 u32::MAX
             };
-            pols.push(PolRt { exposure: p.exposure, lgd: p.lgd, table, cell: cell_of[&(p.country, p.sector)], pipeline: p.pipeline });
+            pols.push(PolRt {
+                exposure: p.exposure,
+                lgd: p.lgd,
+                table,
+                cell: cell_of[&(p.country, p.sector)],
+                pipeline: p.pipeline,
+            });
         }
         // Obligors: policies covering commercial default, grouped by obligor (first appearance order).
         let mut ob_index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -219,11 +251,20 @@ impl InsuranceModel {
         let mut order: Vec<usize> = (0..ob_pols.len()).collect();
         let ob_pd: Vec<f64> = (0..ob_pols.len())
             .map(|k| {
-                let tenor = ob_pols[k].iter().map(|&i| cfg.policies[i as usize].tenor_years).fold(0.0, f64::max);
+                let tenor = ob_pols[k]
+                    .iter()
+                    .map(|&i| cfg.policies[i as usize].tenor_years)
+                    .fold(0.0, f64::max);
                 horizon_pd(ob_attr[k].0, tenor.min(h))
             })
             .collect();
-        order.sort_by(|&a, &b| ob_attr[a].1.cmp(&ob_attr[b].1).then(ob_pd[b].total_cmp(&ob_pd[a])).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| {
+            ob_attr[a]
+                .1
+                .cmp(&ob_attr[b].1)
+                .then(ob_pd[b].total_cmp(&ob_pd[a]))
+                .then(a.cmp(&b))
+        });
         let mut units = Vec::new();
         let mut unit_pol = Vec::new();
         let mut bands: Vec<Band> = Vec::new();
@@ -235,8 +276,16 @@ impl InsuranceModel {
             let start = unit_pol.len() as u32;
             unit_pol.extend_from_slice(&ob_pols[k]);
             let ui = units.len() as u32;
-            let w: f64 = ob_pols[k].iter().map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd).sum();
-            units.push(Unit { c, pol_start: start, pol_end: unit_pol.len() as u32, w });
+            let w: f64 = ob_pols[k]
+                .iter()
+                .map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd)
+                .sum();
+            units.push(Unit {
+                c,
+                pol_start: start,
+                pol_end: unit_pol.len() as u32,
+                w,
+            });
             match bands.last_mut() {
                 Some(b) if b.cell == cell && pd >= 0.5 * band_pd => {
                     b.end = ui + 1;
@@ -244,7 +293,13 @@ impl InsuranceModel {
                 }
                 _ => {
                     band_pd = pd;
-                    bands.push(Band { cell, c_top: c, start: ui, end: ui + 1, w_max: w });
+                    bands.push(Band {
+                        cell,
+                        c_top: c,
+                        start: ui,
+                        end: ui + 1,
+                        w_max: w,
+                    });
                 }
             }
         }
@@ -264,8 +319,15 @@ impl InsuranceModel {
                     .map(|(i, _)| i as u32)
                     .collect();
                 if !pols.is_empty() {
-                    let w = pols.iter().map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd).sum();
-                    events.push(Event { threshold: normal_inv_cdf(horizon_pd(q, h)), pols, w });
+                    let w = pols
+                        .iter()
+                        .map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd)
+                        .sum();
+                    events.push(Event {
+                        threshold: normal_inv_cdf(horizon_pd(q, h)),
+                        pols,
+                        w,
+                    });
                 }
             }
         }
@@ -318,11 +380,17 @@ impl InsuranceModel {
             pilot.twist = vec![x0];
         }
         let mut scr = pilot.scratch();
-        let outs: Vec<crate::sim::PathOut> = (0..1000).map(|p| pilot.path(p, &mut scr, &mut |_, _| {})).collect();
+        let outs: Vec<crate::sim::PathOut> = (0..1000)
+            .map(|p| pilot.path(p, &mut scr, &mut |_, _| {}))
+            .collect();
         let l: Vec<f64> = outs.iter().map(|o| o.book + o.pipe).collect();
         let w: Vec<f64> = outs.iter().map(|o| o.weight).collect();
         let ws = Weighted::new(&l, Some(&w));
-        let mut targets: Vec<f64> = levels.iter().map(|&a| ws.var(a)).filter(|x| *x > 0.0 && x.is_finite()).collect();
+        let mut targets: Vec<f64> = levels
+            .iter()
+            .map(|&a| ws.var(a))
+            .filter(|x| *x > 0.0 && x.is_finite())
+            .collect();
         targets.dedup();
         let x = targets.last().copied().unwrap_or(x0);
         sim.shift = crate::shift::tune_shift(&sim, x);
@@ -330,7 +398,13 @@ impl InsuranceModel {
         // 10% of the mixture and θ = 0 (target 0) is one of the twists, so
         // likelihood ratios stay bounded and the body of the distribution (EL)
         // is still sampled.
-        if !sim.shift.comps.is_empty() && !sim.shift.comps.iter().any(|(m, _)| m.iter().all(|v| *v == 0.0)) {
+        if !sim.shift.comps.is_empty()
+            && !sim
+                .shift
+                .comps
+                .iter()
+                .any(|(m, _)| m.iter().all(|v| *v == 0.0))
+        {
             for c in sim.shift.comps.iter_mut() {
                 c.1 *= 0.9;
             }
@@ -338,20 +412,40 @@ impl InsuranceModel {
         }
         if self.cfg.twist {
             let mut t = vec![0.0];
-            t.extend(if targets.is_empty() { vec![x0] } else { targets });
+            t.extend(if targets.is_empty() {
+                vec![x0]
+            } else {
+                targets
+            });
             sim.twist = t;
         }
-        let tuned = crate::shift::Tuned { shift: sim.shift.clone(), target: x };
+        let tuned = crate::shift::Tuned {
+            shift: sim.shift.clone(),
+            target: x,
+        };
         (sim, Some(tuned))
     }
 
     /// Run both passes and return per-path and per-policy detail.
-    pub fn run_detail(&self, sim: &Sim, settings: &RunSettings, control: &Control) -> Result<RunDetail, EngineError> {
-        let plan = RunPlan { paths: settings.paths, chunk_size: settings.chunk_size, threads: settings.threads };
+    pub fn run_detail(
+        &self,
+        sim: &Sim,
+        settings: &RunSettings,
+        control: &Control,
+    ) -> Result<RunDetail, EngineError> {
+        let plan = RunPlan {
+            paths: settings.paths,
+            chunk_size: settings.chunk_size,
+            threads: settings.threads,
+        };
         let chunks = levee_engine::run(&Pass1 { sim }, &plan, control)?;
         let n = sim.pols.len();
         let np = settings.paths as usize;
-        let (mut book, mut pipe, mut weight) = (Vec::with_capacity(np), Vec::with_capacity(np), Vec::with_capacity(np));
+        let (mut book, mut pipe, mut weight) = (
+            Vec::with_capacity(np),
+            Vec::with_capacity(np),
+            Vec::with_capacity(np),
+        );
         let mut el = vec![0i128; n];
         for c in chunks {
             for o in c.out {
@@ -369,8 +463,21 @@ impl InsuranceModel {
         let var = ws.var(alpha);
         let es = ws.es_measure(alpha, var).value;
         let h = self.cfg.var_window * (1.0 - alpha);
-        let win = (ws.var((alpha - h).max(0.0)), ws.var((alpha + h).min(1.0 - 1e-15)));
-        let chunks2 = levee_engine::run(&Pass2 { sim, loss: &total, weight: &weight, var, win }, &plan, control)?;
+        let win = (
+            ws.var((alpha - h).max(0.0)),
+            ws.var((alpha + h).min(1.0 - 1e-15)),
+        );
+        let chunks2 = levee_engine::run(
+            &Pass2 {
+                sim,
+                loss: &total,
+                weight: &weight,
+                var,
+                win,
+            },
+            &plan,
+            control,
+        )?;
         let (mut tail, mut atom, mut wsum) = (vec![0i128; n], vec![0i128; n], vec![0i128; n]);
         let mut atom_n = 0u64;
         for c in chunks2 {
@@ -385,17 +492,33 @@ impl InsuranceModel {
             atom_n += c.atom_n;
         }
         let nf = np as f64;
-        let above: f64 = total.iter().zip(&weight).filter(|(l, _)| **l > var).map(|(_, w)| *w).sum::<f64>() / nf;
+        let above: f64 = total
+            .iter()
+            .zip(&weight)
+            .filter(|(l, _)| **l > var)
+            .map(|(_, w)| *w)
+            .sum::<f64>()
+            / nf;
         let beta = ((1.0 - alpha) - above).max(0.0);
         let es_c: Vec<f64> = (0..n)
             .map(|i| {
-                let a = if atom_n > 0 { from_fixed(atom[i]) / atom_n as f64 } else { 0.0 };
+                let a = if atom_n > 0 {
+                    from_fixed(atom[i]) / atom_n as f64
+                } else {
+                    0.0
+                };
                 (from_fixed(tail[i]) / nf + beta * a) / (1.0 - alpha)
             })
             .collect();
         let wtot: i128 = wsum.iter().sum();
         let var_c: Vec<f64> = (0..n)
-            .map(|i| if wtot > 0 { var * wsum[i] as f64 / wtot as f64 } else { 0.0 })
+            .map(|i| {
+                if wtot > 0 {
+                    var * wsum[i] as f64 / wtot as f64
+                } else {
+                    0.0
+                }
+            })
             .collect();
         Ok(RunDetail {
             book,
@@ -409,10 +532,20 @@ impl InsuranceModel {
     }
 
     /// Run on the engine. Deterministic for a given settings.seed and settings.paths.
-    pub fn run(&self, settings: &RunSettings, control: &Control) -> Result<ModelOutput, EngineError> {
+    pub fn run(
+        &self,
+        settings: &RunSettings,
+        control: &Control,
+    ) -> Result<ModelOutput, EngineError> {
         let (sim, tuned) = self.compile_tuned(settings.seed);
         let d = self.run_detail(&sim, settings, control)?;
-        Ok(crate::report::build(self, &sim, tuned.as_ref(), &d, settings))
+        Ok(crate::report::build(
+            self,
+            &sim,
+            tuned.as_ref(),
+            &d,
+            settings,
+        ))
     }
 
     /// Reporting currency.
@@ -433,5 +566,14 @@ pub(crate) fn json_measure(m: &Measure) -> Value {
 }
 
 pub(crate) fn text_row(name: &str, m: &Measure, c: Currency) -> Vec<String> {
-    vec![name.into(), fmt_money(m.value, c), fmt_money(m.std_error, c), format!("{} – {}", fmt_money(m.ci95_low, c), fmt_money(m.ci95_high, c))]
+    vec![
+        name.into(),
+        fmt_money(m.value, c),
+        fmt_money(m.std_error, c),
+        format!(
+            "{} – {}",
+            fmt_money(m.ci95_low, c),
+            fmt_money(m.ci95_high, c)
+        ),
+    ]
 }

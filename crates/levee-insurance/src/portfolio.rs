@@ -50,7 +50,10 @@ impl Product {
 
     /// CSV name.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, p)| *p == self).map_or("?", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map_or("?", |(n, _)| n)
     }
 
     /// Perils covered by default. Overseas investment insurance covers
@@ -58,7 +61,9 @@ impl Product {
     /// transfer restriction and war; loan guarantees cover all four.
     pub fn default_perils(self) -> u8 {
         match self {
-            Product::ExportCredit | Product::UntiedLoan | Product::Reinsurance => COMMERCIAL | TRANSFER | WAR,
+            Product::ExportCredit | Product::UntiedLoan | Product::Reinsurance => {
+                COMMERCIAL | TRANSFER | WAR
+            }
             Product::OverseasInvestment => TRANSFER | EXPROPRIATION | WAR,
             Product::LoanGuarantee => COMMERCIAL | TRANSFER | EXPROPRIATION | WAR,
         }
@@ -124,21 +129,41 @@ fn money_cell(csv: &CsvTable, row: &CsvRow, col: usize, ctx: &ReadContext) -> Op
             Dimension::Money(c) => match ctx.fx.rate(c, ctx.currency) {
                 Ok(r) if q.value > 0.0 => Some(q.value * r),
                 Ok(_) => {
-                    csv.error(row, col, format!("{t:?}"), "a positive amount of money (negative or zero exposure)".into());
+                    csv.error(
+                        row,
+                        col,
+                        format!("{t:?}"),
+                        "a positive amount of money (negative or zero exposure)".into(),
+                    );
                     None
                 }
                 Err(e) => {
-                    csv.error(row, col, format!("{t:?}"), format!("an amount convertible to {}: {e}", ctx.currency));
+                    csv.error(
+                        row,
+                        col,
+                        format!("{t:?}"),
+                        format!("an amount convertible to {}: {e}", ctx.currency),
+                    );
                     None
                 }
             },
             d => {
-                csv.error(row, col, format!("{t:?}, which is {d}"), "an amount of money with its currency, e.g. \"$250m\" (unit mismatch)".into());
+                csv.error(
+                    row,
+                    col,
+                    format!("{t:?}, which is {d}"),
+                    "an amount of money with its currency, e.g. \"$250m\" (unit mismatch)".into(),
+                );
                 None
             }
         },
         Err(e) => {
-            csv.error(row, col, format!("{t:?} ({e})"), "an amount of money with its currency, e.g. \"$250m\"".into());
+            csv.error(
+                row,
+                col,
+                format!("{t:?} ({e})"),
+                "an amount of money with its currency, e.g. \"$250m\"".into(),
+            );
             None
         }
     }
@@ -149,24 +174,46 @@ fn probability_cell(csv: &CsvTable, row: &CsvRow, col: usize) -> Option<f64> {
     let v = match parse_quantity(t) {
         Ok(q) if q.dim == Dimension::Ratio => q.value,
         _ => {
-            csv.error(row, col, format!("{t:?}"), "a probability strictly between 0 and 1 (PD outside (0,1))".into());
+            csv.error(
+                row,
+                col,
+                format!("{t:?}"),
+                "a probability strictly between 0 and 1 (PD outside (0,1))".into(),
+            );
             return None;
         }
     };
     if v > 0.0 && v < 1.0 {
         Some(v)
     } else {
-        csv.error(row, col, format!("{v}"), "a probability strictly between 0 and 1 (PD outside (0,1))".into());
+        csv.error(
+            row,
+            col,
+            format!("{v}"),
+            "a probability strictly between 0 and 1 (PD outside (0,1))".into(),
+        );
         None
     }
 }
 
-fn ratio_cell(csv: &CsvTable, row: &CsvRow, col: usize, lo: f64, hi: f64, what: &str) -> Option<f64> {
+fn ratio_cell(
+    csv: &CsvTable,
+    row: &CsvRow,
+    col: usize,
+    lo: f64,
+    hi: f64,
+    what: &str,
+) -> Option<f64> {
     let t = csv.text(row, col);
     match parse_quantity(t) {
         Ok(q) if q.dim == Dimension::Ratio && q.value >= lo && q.value <= hi => Some(q.value),
         _ => {
-            csv.error(row, col, format!("{t:?}"), format!("{what} between {lo} and {hi}"));
+            csv.error(
+                row,
+                col,
+                format!("{t:?}"),
+                format!("{what} between {lo} and {hi}"),
+            );
             None
         }
     }
@@ -174,7 +221,13 @@ fn ratio_cell(csv: &CsvTable, row: &CsvRow, col: usize, lo: f64, hi: f64, what: 
 
 /// Read every row of a portfolio CSV into `out`. Problems are recorded in the
 /// CSV table (move them into the scenario with `Scenario::absorb`).
-pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &mut Seen, out: &mut Vec<Policy>) {
+pub fn read_policies(
+    csv: &CsvTable,
+    ctx: &ReadContext,
+    pipeline: bool,
+    seen: &mut Seen,
+    out: &mut Vec<Policy>,
+) {
     let file = csv.path().display().to_string();
     let c_id = csv.column("id");
     let c_ob = csv.column("obligor");
@@ -194,8 +247,19 @@ pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &m
         // Reported as a missing column "pd" (the error names the alternative).
         csv.column("pd or rating");
     }
-    let (Some(c_id), Some(c_ob), Some(c_country), Some(c_sector), Some(c_product), Some(c_exp), Some(c_lgd), Some(c_tenor), Some(c_prem)) =
-        (c_id, c_ob, c_country, c_sector, c_product, c_exp, c_lgd, c_tenor, c_prem)
+    let (
+        Some(c_id),
+        Some(c_ob),
+        Some(c_country),
+        Some(c_sector),
+        Some(c_product),
+        Some(c_exp),
+        Some(c_lgd),
+        Some(c_tenor),
+        Some(c_prem),
+    ) = (
+        c_id, c_ob, c_country, c_sector, c_product, c_exp, c_lgd, c_tenor, c_prem,
+    )
     else {
         return;
     };
@@ -207,39 +271,73 @@ pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &m
         if let Some(id) = &id {
             let here = format!("{file}:{}", row.line);
             if let Some(first) = seen.ids.get(id) {
-                csv.error(row, c_id, format!("duplicate id {id:?} (first at {first})"), "a unique policy id".into());
+                csv.error(
+                    row,
+                    c_id,
+                    format!("duplicate id {id:?} (first at {first})"),
+                    "a unique policy id".into(),
+                );
             } else {
                 seen.ids.insert(id.clone(), here);
             }
         }
         let obligor = csv.req_text(row, c_ob);
-        let country = csv.req_text(row, c_country).and_then(|c| match ctx.countries.get(&c) {
-            Some(&i) => Some(i),
-            None => {
-                let known: Vec<&str> = ctx.countries.keys().map(String::as_str).collect();
-                csv.error(row, c_country, format!("unknown country {c:?}"), format!("a country of the factor table [insurance.countries] (one of {})", known.join(", ")));
-                None
-            }
-        });
-        let sector = csv.req_text(row, c_sector).and_then(|s| match ctx.sectors.get(&s) {
-            Some(&i) => Some(i),
-            None => {
-                let known: Vec<&str> = ctx.sectors.keys().map(String::as_str).collect();
-                csv.error(row, c_sector, format!("unknown sector {s:?}"), format!("a sector of the factor table [insurance.sectors] (one of {})", known.join(", ")));
-                None
-            }
-        });
-        let product = csv.req_text(row, c_product).and_then(|p| match Product::ALL.iter().find(|(n, _)| *n == p) {
-            Some((_, pr)) => Some(*pr),
-            None => {
-                let names: Vec<&str> = Product::ALL.iter().map(|(n, _)| *n).collect();
-                csv.error(row, c_product, format!("{p:?}"), format!("one of {}", names.join(", ")));
-                None
+        let country = csv
+            .req_text(row, c_country)
+            .and_then(|c| match ctx.countries.get(&c) {
+                Some(&i) => Some(i),
+                None => {
+                    let known: Vec<&str> = ctx.countries.keys().map(String::as_str).collect();
+                    csv.error(
+                        row,
+                        c_country,
+                        format!("unknown country {c:?}"),
+                        format!(
+                            "a country of the factor table [insurance.countries] (one of {})",
+                            known.join(", ")
+                        ),
+                    );
+                    None
+                }
+            });
+        let sector = csv
+            .req_text(row, c_sector)
+            .and_then(|s| match ctx.sectors.get(&s) {
+                Some(&i) => Some(i),
+                None => {
+                    let known: Vec<&str> = ctx.sectors.keys().map(String::as_str).collect();
+                    csv.error(
+                        row,
+                        c_sector,
+                        format!("unknown sector {s:?}"),
+                        format!(
+                            "a sector of the factor table [insurance.sectors] (one of {})",
+                            known.join(", ")
+                        ),
+                    );
+                    None
+                }
+            });
+        let product = csv.req_text(row, c_product).and_then(|p| {
+            match Product::ALL.iter().find(|(n, _)| *n == p) {
+                Some((_, pr)) => Some(*pr),
+                None => {
+                    let names: Vec<&str> = Product::ALL.iter().map(|(n, _)| *n).collect();
+                    csv.error(
+                        row,
+                        c_product,
+                        format!("{p:?}"),
+                        format!("one of {}", names.join(", ")),
+                    );
+                    None
+                }
             }
         });
         let exposure = money_cell(csv, row, c_exp, ctx);
         let share = match c_share {
-            Some(c) if !csv.text(row, c).is_empty() => ratio_cell(csv, row, c, 0.0, 1.0, "an insured share"),
+            Some(c) if !csv.text(row, c).is_empty() => {
+                ratio_cell(csv, row, c, 0.0, 1.0, "an insured share")
+            }
             _ => Some(1.0),
         };
         let pd = match (c_pd, c_rating) {
@@ -250,28 +348,50 @@ pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &m
                     Some(&p) => Some(p),
                     None => {
                         let known: Vec<&str> = ctx.ratings.keys().map(String::as_str).collect();
-                        csv.error(row, c, format!("rating {r:?}"), format!("a rating of [insurance.ratings] (one of {})", known.join(", ")));
+                        csv.error(
+                            row,
+                            c,
+                            format!("rating {r:?}"),
+                            format!(
+                                "a rating of [insurance.ratings] (one of {})",
+                                known.join(", ")
+                            ),
+                        );
                         None
                     }
                 }
             }
             (Some(c), _) | (None, Some(c)) => {
-                csv.error(row, c, "an empty cell".into(), "a PD (column pd) or a rating (column rating)".into());
+                csv.error(
+                    row,
+                    c,
+                    "an empty cell".into(),
+                    "a PD (column pd) or a rating (column rating)".into(),
+                );
                 None
             }
             (None, None) => None,
         };
         let lgd = ratio_cell(csv, row, c_lgd, 0.0, 1.0, "a loss given default");
         let disp = match c_disp {
-            Some(c) if !csv.text(row, c).is_empty() => ratio_cell(csv, row, c, 0.0, 0.95, "an LGD dispersion Var/(μ(1−μ))"),
+            Some(c) if !csv.text(row, c).is_empty() => {
+                ratio_cell(csv, row, c, 0.0, 0.95, "an LGD dispersion Var/(μ(1−μ))")
+            }
             _ => Some(0.0),
         };
         let tenor = {
             let t = csv.text(row, c_tenor);
             match parse_quantity(t) {
-                Ok(q) if q.dim == Dimension::Days && q.value > 0.0 && q.value <= 50.0 * 365.25 => Some(q.value / 365.25),
+                Ok(q) if q.dim == Dimension::Days && q.value > 0.0 && q.value <= 50.0 * 365.25 => {
+                    Some(q.value / 365.25)
+                }
                 _ => {
-                    csv.error(row, c_tenor, format!("{t:?}"), "a tenor such as \"5 years\" or \"18 months\" (at most 50 years)".into());
+                    csv.error(
+                        row,
+                        c_tenor,
+                        format!("{t:?}"),
+                        "a tenor such as \"5 years\" or \"18 months\" (at most 50 years)".into(),
+                    );
                     None
                 }
             }
@@ -281,7 +401,11 @@ pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &m
             Some(c) if !csv.text(row, c).is_empty() => {
                 let mut bits = 0u8;
                 let mut ok = true;
-                for name in csv.text(row, c).split(['|', ';', ' ']).filter(|s| !s.is_empty()) {
+                for name in csv
+                    .text(row, c)
+                    .split(['|', ';', ' '])
+                    .filter(|s| !s.is_empty())
+                {
                     match PERIL_NAMES.iter().find(|(n, _)| *n == name) {
                         Some((_, b)) => bits |= b,
                         None => {
@@ -294,13 +418,35 @@ pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &m
             }
             _ => product.map(Product::default_perils),
         };
-        if let (Some(lgd), Some(d)) = (lgd, disp) {
-            if d > 0.0 && !(lgd > 0.0 && lgd < 1.0) {
-                csv.error(row, c_lgd, format!("{lgd} with dispersion {d}"), "an LGD mean strictly between 0 and 1 when lgd_dispersion > 0".into());
-            }
+        if let (Some(lgd), Some(d)) = (lgd, disp)
+            && d > 0.0
+            && !(lgd > 0.0 && lgd < 1.0)
+        {
+            csv.error(
+                row,
+                c_lgd,
+                format!("{lgd} with dispersion {d}"),
+                "an LGD mean strictly between 0 and 1 when lgd_dispersion > 0".into(),
+            );
         }
-        let (Some(id), Some(obligor), Some(country), Some(sector), Some(product), Some(exposure), Some(share), Some(pd), Some(lgd), Some(disp), Some(tenor), Some(prem), Some(perils)) =
-            (id, obligor, country, sector, product, exposure, share, pd, lgd, disp, tenor, prem, perils)
+        let (
+            Some(id),
+            Some(obligor),
+            Some(country),
+            Some(sector),
+            Some(product),
+            Some(exposure),
+            Some(share),
+            Some(pd),
+            Some(lgd),
+            Some(disp),
+            Some(tenor),
+            Some(prem),
+            Some(perils),
+        ) = (
+            id, obligor, country, sector, product, exposure, share, pd, lgd, disp, tenor, prem,
+            perils,
+        )
         else {
             continue;
         };
@@ -312,7 +458,10 @@ pub fn read_policies(csv: &CsvTable, ctx: &ReadContext, pipeline: bool, seen: &m
                 }
             }
             None => {
-                seen.obligors.insert(obligor.clone(), (pd, country, sector, format!("{file}:{}", row.line)));
+                seen.obligors.insert(
+                    obligor.clone(),
+                    (pd, country, sector, format!("{file}:{}", row.line)),
+                );
             }
         }
         out.push(Policy {

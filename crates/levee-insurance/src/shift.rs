@@ -110,7 +110,7 @@ pub fn objective(sim: &Sim, z: &[f64], x: f64, events: bool, grad: &mut [f64]) -
 /// The Glasserman–Li shift mixture for target loss `x`.
 pub fn tune_shift(sim: &Sim, x: f64) -> Shift {
     let d = sim.dim();
-    if sim.units.is_empty() || !(x > 0.0) {
+    if sim.units.is_empty() || x.is_nan() || x <= 0.0 {
         return Shift::default();
     }
     let mut starts: Vec<Vec<f64>> = vec![vec![0.0; d]];
@@ -183,12 +183,22 @@ pub fn tune_shift(sim: &Sim, x: f64) -> Shift {
         }
         let f = f + 0.5 * norm(&z).powi(2);
         let score = f - 0.5 * norm(&z).powi(2);
-        if !found.iter().any(|(m, _)| m.iter().zip(&z).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt() < 0.25 * norm(m).max(0.2)) {
+        if !found.iter().any(|(m, _)| {
+            m.iter()
+                .zip(&z)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+                .sqrt()
+                < 0.25 * norm(m).max(0.2)
+        }) {
             found.push((z, score));
         }
     }
     let mx = found.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
-    let mut comps: Vec<(Vec<f64>, f64)> = found.into_iter().map(|(m, s)| (m, (s - mx).exp())).collect();
+    let mut comps: Vec<(Vec<f64>, f64)> = found
+        .into_iter()
+        .map(|(m, s)| (m, (s - mx).exp()))
+        .collect();
     comps.retain(|(_, p)| *p >= 1e-2);
     let tot: f64 = comps.iter().map(|c| c.1).sum();
     for c in comps.iter_mut() {

@@ -202,7 +202,16 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
     if mean >= x || wmax <= 0.0 {
         return (0.0, 0.0);
     }
-    let lg: Vec<f64> = ps.iter().map(|&(p, _)| if p <= 0.0 { f64::NEG_INFINITY } else { (p / (1.0 - p)).ln() }).collect();
+    let lg: Vec<f64> = ps
+        .iter()
+        .map(|&(p, _)| {
+            if p <= 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                (p / (1.0 - p)).ln()
+            }
+        })
+        .collect();
     let f = |th: f64| -> (f64, f64) {
         let mut m = 0.0;
         let mut d = 0.0;
@@ -214,7 +223,11 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
         (m - x, d)
     };
     let (mut lo, mut hi) = (0.0, 50.0 / wmax);
-    let mut th = if var > 0.0 { ((x - mean) / var).min(hi) } else { 0.5 * hi };
+    let mut th = if var > 0.0 {
+        ((x - mean) / var).min(hi)
+    } else {
+        0.5 * hi
+    };
     for _ in 0..8 {
         let (v, d) = f(th);
         if v.abs() <= 1e-3 * x {
@@ -226,12 +239,22 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
             hi = th;
         }
         let nt = if d > 0.0 { th - v / d } else { f64::NAN };
-        th = if nt > lo && nt < hi { nt } else { 0.5 * (lo + hi) };
+        th = if nt > lo && nt < hi {
+            nt
+        } else {
+            0.5 * (lo + hi)
+        };
     }
     let psi = ps
         .iter()
         .zip(&lg)
-        .map(|(&(p, w), &l)| if p <= 0.0 { 0.0 } else { (-p).ln_1p() + softplus(l + th * w) })
+        .map(|(&(p, w), &l)| {
+            if p <= 0.0 {
+                0.0
+            } else {
+                (-p).ln_1p() + softplus(l + th * w)
+            }
+        })
         .sum();
     (th, psi)
 }
@@ -259,12 +282,12 @@ impl Sim {
     /// Systematic values y of every cell for the factor vector `z`.
     pub fn cell_values(&self, z: &[f64], cf: &mut [f64], y: &mut [f64]) {
         let nc = self.nc;
-        for i in 0..nc {
+        for (i, out) in cf.iter_mut().enumerate().take(nc) {
             let mut s = 0.0;
             for j in 0..=i {
                 s += self.chol[i * nc + j] * z[1 + j];
             }
-            cf[i] = s;
+            *out = s;
         }
         for (k, c) in self.cells.iter().enumerate() {
             y[k] = c.bg * z[0] + c.bc * cf[c.country] + c.bs * z[1 + nc + c.sector];
@@ -331,12 +354,23 @@ impl Sim {
                 (chi2 / nu as f64).sqrt()
             }
         };
-        let Scratch { z, cf, y, yn, stamp, pu, pe } = scr;
+        let Scratch {
+            z,
+            cf,
+            y,
+            yn,
+            stamp,
+            pu,
+            pe,
+        } = scr;
         self.cell_values(z, cf, y);
         for (k, c) in self.cells.iter().enumerate() {
             yn[k] = if c.sd > 0.0 { y[k] / c.sd } else { 0.0 };
         }
-        let (lp, li) = (self.pol_loading, (1.0 - self.pol_loading * self.pol_loading).sqrt());
+        let (lp, li) = (
+            self.pol_loading,
+            (1.0 - self.pol_loading * self.pol_loading).sqrt(),
+        );
         // Conditional event probabilities given the political factor:
         // lp·P + li·η < threshold  ⇔  u < Φ((threshold − lp·P)/li) with η = Φ⁻¹(u).
         for (k, ev) in self.events.iter().enumerate() {
@@ -349,18 +383,26 @@ impl Sim {
             for band in &self.bands {
                 let cell = &self.cells[band.cell as usize];
                 let yc = y[band.cell as usize];
+                // Obligors are sorted by threshold: evaluate Φ once per distinct threshold.
+                let mut last = (f64::NAN, 0.0);
                 for ui in band.start..band.end {
                     let u = &self.units[ui as usize];
-                    let p = normal_cdf((scale * u.c - yc) / cell.b).min(1.0 - 1e-16);
-                    pu[ui as usize] = p;
-                    ps.push((p, u.w));
+                    if u.c != last.0 {
+                        last = (
+                            u.c,
+                            normal_cdf((scale * u.c - yc) / cell.b).min(1.0 - 1e-16),
+                        );
+                    }
+                    pu[ui as usize] = last.1;
+                    ps.push((last.1, u.w));
                 }
             }
             for (k, ev) in self.events.iter().enumerate() {
                 ps.push((pe[k].min(1.0 - 1e-16), ev.w));
             }
             twists = self.twist.iter().map(|&x| solve_twist(&ps, x)).collect();
-            let k = ((self.s_mix.uniform(path, 1, 0) * twists.len() as f64) as usize).min(twists.len() - 1);
+            let k = ((self.s_mix.uniform(path, 1, 0) * twists.len() as f64) as usize)
+                .min(twists.len() - 1);
             theta = twists[k].0;
         }
         let mut surrogate = 0.0;
@@ -385,20 +427,42 @@ impl Sim {
         for (bi, band) in self.bands.iter().enumerate() {
             let cell = &self.cells[band.cell as usize];
             let yc = y[band.cell as usize];
-            let p0 = normal_cdf((scale * band.c_top - yc) / cell.b);
+            let h = (scale * band.c_top - yc) / cell.b;
+            let n = (band.end - band.start) as f64;
+            // The first candidate gap uses the pair k = 0. The band has no
+            // candidate iff u_g ≤ (1 − p_top)^n, and (1 − p)^n ≥ 1 − n·p for any
+            // p ≥ p_top; so a cheap upper bound of p_top (Mills' ratio
+            // Φ(h) < φ(h)/|h| for h < 0) rejects most bands without evaluating
+            // Φ or ln(1 − p). The margin 1e-12 keeps the decision identical to
+            // the full computation below despite rounding.
+            let [ug0, ua0] = self.s_idio.uniform_pair(path, bi as u32, 0);
+            if h < -1.0 {
+                let ub = twisted(crate::special::normal_pdf(h) / -h, band.w_max, theta);
+                if ug0 <= (1.0 - n * ub) * (1.0 - 1e-12) {
+                    continue;
+                }
+            }
+            let p0 = normal_cdf(h);
             // Under twisting the bound is the twist of the band's largest PD at its largest weight.
             let pt = twisted(p0, band.w_max, theta);
-            if pt <= 0.0 {
+            if pt <= 0.0 || ug0 <= (1.0 - n * pt) * (1.0 - 1e-12) {
                 continue;
             }
             let l1p = (-pt).ln_1p();
-            let n = (band.end - band.start) as f64;
             let mut pos = -1.0f64;
             let mut k = 0u32;
             loop {
-                let [ug, ua] = self.s_idio.uniform_pair(path, bi as u32, k);
+                let [ug, ua] = if k == 0 {
+                    [ug0, ua0]
+                } else {
+                    self.s_idio.uniform_pair(path, bi as u32, k)
+                };
                 k += 1;
-                let gap = if pt >= 1.0 { 0.0 } else { (ug.ln() / l1p).floor() };
+                let gap = if pt >= 1.0 {
+                    0.0
+                } else {
+                    (ug.ln() / l1p).floor()
+                };
                 pos += gap + 1.0;
                 if pos >= n {
                     break;
@@ -431,7 +495,10 @@ impl Sim {
             // Likelihood ratio of the mixture of twisted Bernoulli measures:
             // 1 / Σ_k π_k exp(θ_k S − ψ_k(θ_k)), by log-sum-exp.
             let pi = 1.0 / twists.len() as f64;
-            let e: Vec<f64> = twists.iter().map(|(t, p)| pi.ln() + t * surrogate - p).collect();
+            let e: Vec<f64> = twists
+                .iter()
+                .map(|(t, p)| pi.ln() + t * surrogate - p)
+                .collect();
             let mx = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let sum: f64 = e.iter().map(|v| (v - mx).exp()).sum();
             weight *= (-(mx + sum.ln())).exp();
@@ -441,16 +508,35 @@ impl Sim {
 
     /// E[loss | z] from commercial defaults only, for the Gaussian part
     /// (scale 1): Σ_units Σ_pol E·LGD·Φ((c − y)/b). Used to tune the IS shift.
-    pub fn conditional_mean(&self, classes: &[Class], z: &[f64], cf: &mut [f64], y: &mut [f64]) -> f64 {
+    pub fn conditional_mean(
+        &self,
+        classes: &[Class],
+        z: &[f64],
+        cf: &mut [f64],
+        y: &mut [f64],
+    ) -> f64 {
         self.cell_values(z, cf, y);
         classes
             .iter()
-            .map(|k| k.w * crate::special::cond_pd(k.c, y[k.cell as usize], self.cells[k.cell as usize].b))
+            .map(|k| {
+                k.w * crate::special::cond_pd(
+                    k.c,
+                    y[k.cell as usize],
+                    self.cells[k.cell as usize].b,
+                )
+            })
             .sum()
     }
 
     /// Gradient of [`Sim::conditional_mean`] with respect to z.
-    pub fn conditional_mean_grad(&self, classes: &[Class], z: &[f64], cf: &mut [f64], y: &mut [f64], g: &mut [f64]) {
+    pub fn conditional_mean_grad(
+        &self,
+        classes: &[Class],
+        z: &[f64],
+        cf: &mut [f64],
+        y: &mut [f64],
+        g: &mut [f64],
+    ) {
         self.cell_values(z, cf, y);
         let mut dy = vec![0.0; self.cells.len()];
         for k in classes {
@@ -481,7 +567,11 @@ impl Sim {
                     .sum();
                 match out.last_mut() {
                     Some(k) if k.cell == band.cell && k.c == u.c => k.w += w,
-                    _ => out.push(Class { cell: band.cell, c: u.c, w }),
+                    _ => out.push(Class {
+                        cell: band.cell,
+                        c: u.c,
+                        w,
+                    }),
                 }
             }
         }

@@ -164,7 +164,10 @@ mod tests {
             }
             assert!(worst < 2e-3, "mean {m} disp {d}: worst {worst}");
             // The table's mean equals the beta mean to the trapezoid error.
-            let mean: f64 = (0..20_000).map(|k| t.quantile((k as f64 + 0.5) / 20_000.0)).sum::<f64>() / 20_000.0;
+            let mean: f64 = (0..20_000)
+                .map(|k| t.quantile((k as f64 + 0.5) / 20_000.0))
+                .sum::<f64>()
+                / 20_000.0;
             assert!((mean - m).abs() < 1e-3, "mean {mean} vs {m}");
         }
     }

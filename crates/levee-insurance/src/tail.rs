@@ -33,7 +33,11 @@ impl<'a> Weighted<'a> {
     /// Sort the sample (ties broken by path index, so the order is deterministic).
     pub fn new(loss: &'a [f64], w: Option<&'a [f64]>) -> Self {
         let mut order: Vec<u32> = (0..loss.len() as u32).collect();
-        order.sort_by(|&a, &b| loss[a as usize].total_cmp(&loss[b as usize]).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| {
+            loss[a as usize]
+                .total_cmp(&loss[b as usize])
+                .then(a.cmp(&b))
+        });
         Weighted { loss, w, order }
     }
 
@@ -64,7 +68,9 @@ impl<'a> Weighted<'a> {
             }
             above += g / n;
         }
-        self.order.first().map_or(f64::NAN, |&j| self.loss[j as usize])
+        self.order
+            .first()
+            .map_or(f64::NAN, |&j| self.loss[j as usize])
     }
 
     /// S(v) = (1/N) Σ w 1{L > v} and its standard error.
@@ -122,7 +128,11 @@ impl<'a> Weighted<'a> {
     /// Value of a risk measure: VaR (`es = false`) or ES at `alpha`.
     pub fn measure(&self, alpha: f64, es: bool) -> f64 {
         let v = self.var(alpha);
-        if es { self.es_measure(alpha, v).value } else { v }
+        if es {
+            self.es_measure(alpha, v).value
+        } else {
+            v
+        }
     }
 }
 
@@ -145,14 +155,15 @@ mod tests {
 
     #[test]
     fn weights_shift_the_quantile() {
-        // Two atoms: 0 with weight mass 0.9, 1 with 0.1 (weights 1.8 and 0.2 over two paths).
+        // Two atoms: loss 0 with mass 0.9 and loss 1 with mass 0.1 (weights 1.8
+        // and 0.2 over two paths). P(L ≤ 0) = 0.9, so VaR_0.85 = 0 and VaR_0.95 = 1.
         let l = [0.0, 1.0];
         let w = [1.8, 0.2];
         let s = Weighted::new(&l, Some(&w));
-        assert_eq!(s.var(0.85), 1.0);
-        assert_eq!(s.var(0.95), 0.0);
-        // ES_0.95 = (0.1·1 + 0·(0.05 − 0.1))/0.05 … S(0) = 0.1 > 0.05 is impossible
-        // for a VaR; at 0.85: (0 + 1·(0.15 − 0))/0.15 = 1.
-        assert!((s.es_measure(0.85, 1.0).value - 1.0).abs() < 1e-12);
+        assert_eq!(s.var(0.85), 0.0);
+        assert_eq!(s.var(0.95), 1.0);
+        // ES_0.95 = (0 + 1·(0.05 − 0))/0.05 = 1; ES_0.85 = (0.1·1 + 0·(0.15 − 0.1))/0.15 = 2/3.
+        assert!((s.es_measure(0.95, 1.0).value - 1.0).abs() < 1e-12);
+        assert!((s.es_measure(0.85, 0.0).value - 2.0 / 3.0).abs() < 1e-12);
     }
 }

@@ -44,7 +44,12 @@ pub fn lhp_es(p: f64, rho: f64, alpha: f64) -> f64 {
     let za = normal_inv_cdf(alpha);
     let c = normal_inv_cdf(p);
     let (sr, s1) = (rho.sqrt(), (1.0 - rho).sqrt());
-    integrate(|z| normal_cdf((c + sr * z) / s1) * normal_pdf(z), za, za + 12.0, 48) / (1.0 - alpha)
+    integrate(
+        |z| normal_cdf((c + sr * z) / s1) * normal_pdf(z),
+        za,
+        za + 12.0,
+        48,
+    ) / (1.0 - alpha)
 }
 
 /// Exact distribution of the number of defaults in a homogeneous pool of `n`
@@ -55,9 +60,7 @@ pub fn finite_pool_pmf(n: usize, p: f64, rho: f64) -> Vec<f64> {
     let (x, w) = crate::special::gauss_legendre(20);
     let panels = 160;
     let h = 20.0 / panels as f64;
-    let lnc: Vec<f64> = (0..=n)
-        .map(|k| ln_choose(n as u64, k as u64))
-        .collect();
+    let lnc: Vec<f64> = (0..=n).map(|k| ln_choose(n as u64, k as u64)).collect();
     for pnl in 0..panels {
         let mid = -10.0 + (pnl as f64 + 0.5) * h;
         for (xi, wi) in x.iter().zip(&w) {
@@ -93,16 +96,56 @@ mod tests {
     #[test]
     fn lhp_check_values() {
         let rows = [
-            (0.01, 0.12, 0.0631685285, 0.0802353304, 0.0903258313, 0.1092103553),
-            (0.01, 0.24, 0.1110405647, 0.1515853768, 0.1756828925, 0.2210476823),
-            (0.001, 0.20, 0.0151147547, 0.0235561004, 0.0280750671, 0.0395980282),
-            (0.05, 0.15, 0.2413303802, 0.2859167473, 0.3135059079, 0.3565204220),
-            (0.10, 0.04, 0.2170517145, 0.2368680344, 0.2491436380, 0.2676858890),
+            (
+                0.01,
+                0.12,
+                0.0631685285,
+                0.0802353304,
+                0.0903258313,
+                0.1092103553,
+            ),
+            (
+                0.01,
+                0.24,
+                0.1110405647,
+                0.1515853768,
+                0.1756828925,
+                0.2210476823,
+            ),
+            (
+                0.001,
+                0.20,
+                0.0151147547,
+                0.0235561004,
+                0.0280750671,
+                0.0395980282,
+            ),
+            (
+                0.05,
+                0.15,
+                0.2413303802,
+                0.2859167473,
+                0.3135059079,
+                0.3565204220,
+            ),
+            (
+                0.10,
+                0.04,
+                0.2170517145,
+                0.2368680344,
+                0.2491436380,
+                0.2676858890,
+            ),
         ];
         for (p, r, v5, e5, v9, e9) in rows {
             assert!((lhp_var(p, r, 0.995) - v5).abs() < 1e-9);
             assert!((lhp_var(p, r, 0.999) - v9).abs() < 1e-9);
-            assert!((lhp_es(p, r, 0.995) - e5).abs() < 1e-9, "{} {}", lhp_es(p, r, 0.995), e5);
+            assert!(
+                (lhp_es(p, r, 0.995) - e5).abs() < 1e-9,
+                "{} {}",
+                lhp_es(p, r, 0.995),
+                e5
+            );
             assert!((lhp_es(p, r, 0.999) - e9).abs() < 1e-9);
             // The quantile inverts the distribution function.
             assert!((lhp_cdf(p, r, lhp_var(p, r, 0.995)) - 0.995).abs() < 1e-10);

@@ -16,7 +16,9 @@ fn contributions_add_up() {
     for method in ["plain", "is"] {
         let m = load(&gl_portfolio(method)).unwrap();
         let (sim, _) = m.compile_tuned(4);
-        let d = m.run_detail(&sim, &settings(8000, 4, 2, 1000), &Control::default()).unwrap();
+        let d = m
+            .run_detail(&sim, &settings(8000, 4, 2, 1000), &Control::default())
+            .unwrap();
         let l: Vec<f64> = d.book.iter().zip(&d.pipe).map(|(a, b)| a + b).collect();
         let wl: Vec<f64> = l.iter().zip(&d.weight).map(|(a, w)| a * w).collect();
         let el = levee_stats::estimate(&wl).mean;
@@ -24,9 +26,21 @@ fn contributions_add_up() {
         let ws = Weighted::new(&l, Some(&d.weight));
         assert_eq!(var, ws.var(0.999));
         let sum = |v: &[f64]| v.iter().sum::<f64>();
-        assert!((sum(&d.el) - el).abs() <= 1e-9 * el, "{method}: EL {} vs {el}", sum(&d.el));
-        assert!((sum(&d.var) - var).abs() <= 1e-9 * var, "{method}: VaR {} vs {var}", sum(&d.var));
-        assert!((sum(&d.es) - es).abs() <= 1e-9 * es, "{method}: ES {} vs {es}", sum(&d.es));
+        assert!(
+            (sum(&d.el) - el).abs() <= 1e-9 * el,
+            "{method}: EL {} vs {el}",
+            sum(&d.el)
+        );
+        assert!(
+            (sum(&d.var) - var).abs() <= 1e-9 * var,
+            "{method}: VaR {} vs {var}",
+            sum(&d.var)
+        );
+        assert!(
+            (sum(&d.es) - es).abs() <= 1e-9 * es,
+            "{method}: ES {} vs {es}",
+            sum(&d.es)
+        );
         assert!(es >= var);
     }
 }
@@ -48,10 +62,13 @@ fn contributions_add_up() {
 #[test]
 fn var_contributions_approach_the_asrf_limit() {
     let (n, rho, alpha) = (4000usize, 0.15, 0.999);
-    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv =
+        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
     for i in 0..n {
         let p = if i % 2 == 0 { 0.005 } else { 0.02 };
-        csv.push_str(&format!("P{i},O{i},X,S,export_credit,1 JPY,{p},1,1 year,0.01\n"));
+        csv.push_str(&format!(
+            "P{i},O{i},X,S,export_credit,1 JPY,{p},1,1 year,0.01\n"
+        ));
     }
     let sc = format!(
         "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"is\"\nglobal_loading = {}\nlevels = [\"99.9%\"]\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nX = {{ loading = 0 }}\n\n[insurance.sectors]\nS = {{ loading = 0 }}\n",
@@ -59,13 +76,18 @@ fn var_contributions_approach_the_asrf_limit() {
     );
     let m = load(&write("asrf", &sc, &[("book.csv", csv)])).unwrap();
     let (sim, _) = m.compile_tuned(8);
-    let d = m.run_detail(&sim, &settings(10_000, 8, 2, 4096), &Control::default()).unwrap();
+    let d = m
+        .run_detail(&sim, &settings(10_000, 8, 2, 4096), &Control::default())
+        .unwrap();
     let share = |v: &[f64]| -> f64 {
         let b: f64 = v.iter().skip(1).step_by(2).sum();
         b / v.iter().sum::<f64>()
     };
     let asrf = |a: f64| {
-        let (pa, pb) = (asrf_var_contribution(0.005, rho, a), asrf_var_contribution(0.02, rho, a));
+        let (pa, pb) = (
+            asrf_var_contribution(0.005, rho, a),
+            asrf_var_contribution(0.02, rho, a),
+        );
         pb / (pa + pb)
     };
     let h = 0.25 * (1.0 - alpha);
@@ -74,18 +96,30 @@ fn var_contributions_approach_the_asrf_limit() {
     let l: Vec<f64> = d.book.clone();
     let ws = Weighted::new(&l, Some(&d.weight));
     let (lo, hi) = (ws.var(alpha - h), ws.var(alpha + h));
-    let win: Vec<f64> = l.iter().zip(&d.weight).filter(|(x, _)| **x >= lo && **x <= hi).map(|(_, w)| *w).collect();
+    let win: Vec<f64> = l
+        .iter()
+        .zip(&d.weight)
+        .filter(|(x, _)| **x >= lo && **x <= hi)
+        .map(|(_, w)| *w)
+        .collect();
     let k_eff = win.iter().sum::<f64>().powi(2) / win.iter().map(|w| w * w).sum::<f64>();
     let dflt = d.var_es.0;
     let sd = (s_asrf * (1.0 - s_asrf) / dflt).sqrt();
-    let tol = 4.0 * sd / k_eff.sqrt() + (asrf(alpha + h) - asrf(alpha - h)).abs() + 1.0 / dflt.sqrt();
+    let tol =
+        4.0 * sd / k_eff.sqrt() + (asrf(alpha + h) - asrf(alpha - h)).abs() + 1.0 / dflt.sqrt();
     eprintln!("VaR share {s_var:.4} ASRF {s_asrf:.4} tol {tol:.4} (K_eff {k_eff:.0}, D {dflt})");
     assert!(k_eff >= 30.0, "window too thin: {k_eff}");
-    assert!((s_var - s_asrf).abs() <= tol, "VaR share {s_var} vs ASRF {s_asrf} (tol {tol})");
+    assert!(
+        (s_var - s_asrf).abs() <= tol,
+        "VaR share {s_var} vs ASRF {s_asrf} (tol {tol})"
+    );
     let (ea, eb) = (lhp_es(0.005, rho, alpha), lhp_es(0.02, rho, alpha));
     let s_es = share(&d.es);
     let e_asrf = eb / (ea + eb);
     let tol_es = 4.0 * sd / k_eff.sqrt() + 1.0 / dflt.sqrt();
     eprintln!("ES share {s_es:.4} ASRF {e_asrf:.4} tol {tol_es:.4}");
-    assert!((s_es - e_asrf).abs() <= tol_es, "ES share {s_es} vs ASRF {e_asrf}");
+    assert!(
+        (s_es - e_asrf).abs() <= tol_es,
+        "ES share {s_es} vs ASRF {e_asrf}"
+    );
 }

@@ -41,14 +41,29 @@ fn lhp_var_and_es_match_vasicek() {
             let (fv, fe) = (fv / n as f64, fe / n as f64);
             let (lv_, le) = (lhp_var(p, rho, a), lhp_es(p, rho, a));
             let gran = 1.0 / n as f64;
-            assert!((var - fv).abs() <= 4.0 * var_se + gran, "{method} {a}: VaR {var} vs finite {fv} (se {var_se})");
-            assert!((es - fe).abs() <= 4.0 * es_se + gran, "{method} {a}: ES {es} vs finite {fe} (se {es_se})");
-            assert!((var - lv_).abs() <= 4.0 * var_se + (fv - lv_).abs() + gran, "{method} {a}: VaR {var} vs LHP {lv_}");
-            assert!((es - le).abs() <= 4.0 * es_se + (fe - le).abs() + gran, "{method} {a}: ES {es} vs LHP {le}");
+            assert!(
+                (var - fv).abs() <= 4.0 * var_se + gran,
+                "{method} {a}: VaR {var} vs finite {fv} (se {var_se})"
+            );
+            assert!(
+                (es - fe).abs() <= 4.0 * es_se + gran,
+                "{method} {a}: ES {es} vs finite {fe} (se {es_se})"
+            );
+            assert!(
+                (var - lv_).abs() <= 4.0 * var_se + (fv - lv_).abs() + gran,
+                "{method} {a}: VaR {var} vs LHP {lv_}"
+            );
+            assert!(
+                (es - le).abs() <= 4.0 * es_se + (fe - le).abs() + gran,
+                "{method} {a}: ES {es} vs LHP {le}"
+            );
         }
         // EL = p·n exactly in expectation; 4 s.e.
         let el = &out.summary["expected_loss"];
-        assert!((el["mean"].as_f64().unwrap() - p * n as f64).abs() <= 4.0 * el["std_error"].as_f64().unwrap());
+        assert!(
+            (el["mean"].as_f64().unwrap() - p * n as f64).abs()
+                <= 4.0 * el["std_error"].as_f64().unwrap()
+        );
     }
 }
 
@@ -81,12 +96,20 @@ fn chi_square(counts: &[u64], probs: &[f64], n: u64) -> (f64, usize) {
 #[test]
 fn independent_policies_match_poisson_binomial() {
     let n = 30;
-    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate,perils\n");
+    let mut csv = String::from(
+        "id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate,perils\n",
+    );
     let mut ps = Vec::new();
     for i in 0..n {
         let p = 0.01 + 0.19 * i as f64 / (n - 1) as f64;
-        let (country, perils, pc) = if i == 0 { ("Y", "commercial|transfer", 1.0 - (1.0 - p) * (1.0 - 0.05)) } else { ("X", "commercial", p) };
-        csv.push_str(&format!("P{i},O{i},{country},S,export_credit,1 JPY,{p},1,1 year,0.01,{perils}\n"));
+        let (country, perils, pc) = if i == 0 {
+            ("Y", "commercial|transfer", 1.0 - (1.0 - p) * (1.0 - 0.05))
+        } else {
+            ("X", "commercial", p)
+        };
+        csv.push_str(&format!(
+            "P{i},O{i},{country},S,export_credit,1 JPY,{p},1,1 year,0.01,{perils}\n"
+        ));
         ps.push(pc);
     }
     let sc = format!(
@@ -96,7 +119,13 @@ fn independent_policies_match_poisson_binomial() {
     let m = load(&path).unwrap();
     let sim = m.compile(5);
     let paths = 40_000u64;
-    let d = m.run_detail(&sim, &settings(paths, 5, 2, 1000), &levee_engine::Control::default()).unwrap();
+    let d = m
+        .run_detail(
+            &sim,
+            &settings(paths, 5, 2, 1000),
+            &levee_engine::Control::default(),
+        )
+        .unwrap();
     let mut pmf = vec![1.0];
     for &p in &ps {
         let mut next = vec![0.0; pmf.len() + 1];
@@ -122,15 +151,64 @@ fn homogeneous_independent_is_binomial() {
     let m = load(&path).unwrap();
     let sim = m.compile(3);
     let paths = 40_000u64;
-    let d = m.run_detail(&sim, &settings(paths, 3, 2, 777), &levee_engine::Control::default()).unwrap();
+    let d = m
+        .run_detail(
+            &sim,
+            &settings(paths, 3, 2, 777),
+            &levee_engine::Control::default(),
+        )
+        .unwrap();
     let mut counts = vec![0u64; 101];
     for l in &d.book {
         counts[l.round() as usize] += 1;
     }
     let pmf: Vec<f64> = (0..=100u64)
-        .map(|k| (levee_insurance::vasicek::ln_choose(100, k) + k as f64 * 0.1f64.ln() + (100 - k) as f64 * 0.9f64.ln()).exp())
+        .map(|k| {
+            (levee_insurance::vasicek::ln_choose(100, k)
+                + k as f64 * 0.1f64.ln()
+                + (100 - k) as f64 * 0.9f64.ln())
+            .exp()
+        })
         .collect();
     let (stat, df) = chi_square(&counts, &pmf, paths);
     let crit = ChiSquared::new(df as f64).unwrap().inverse_cdf(0.999);
     assert!(stat < crit, "chi2 {stat} with {df} df, critical {crit}");
+}
+
+/// Student-t copula: with ν = 1000 it is the Gaussian copula up to O(1/ν)
+/// (VaR within 4 combined standard errors plus 2% for the O(1/ν) difference);
+/// with ν = 4 the common mixing variable adds tail dependence, so the 99.9%
+/// VaR is larger by more than 4 combined standard errors.
+#[test]
+fn t_copula_limits() {
+    let (n, p, rho) = (1000usize, 0.01, 0.12);
+    let base = homogeneous("tcop", n, p, rho, "plain");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let dir = base.parent().unwrap();
+    let var = |extra: &str| {
+        let t = text.replace(
+            "method = \"plain\"\n",
+            &format!("method = \"plain\"\n{extra}"),
+        );
+        std::fs::write(dir.join("t.toml"), t).unwrap();
+        let m = load(&dir.join("t.toml")).unwrap();
+        let out = run(&m, &settings(40_000, 3, 2, 4096));
+        let v = &out.summary["levels"][1]["var"];
+        (
+            v["value"].as_f64().unwrap(),
+            v["std_error"].as_f64().unwrap(),
+        )
+    };
+    let (g, gs) = var("");
+    let (t1000, ts) = var("copula = \"t\"\nt_degrees_of_freedom = 1000\n");
+    let (t4, t4s) = var("copula = \"t\"\nt_degrees_of_freedom = 4\n");
+    let c = (gs * gs + ts * ts).sqrt();
+    assert!(
+        (g - t1000).abs() <= 4.0 * c + 0.02 * g,
+        "Gaussian {g} vs t(1000) {t1000}"
+    );
+    assert!(
+        t4 - g > 4.0 * (gs * gs + t4s * t4s).sqrt(),
+        "t(4) {t4} vs Gaussian {g}"
+    );
 }

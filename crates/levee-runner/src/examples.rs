@@ -20,6 +20,18 @@ pub const EXAMPLES: &[Example] = &[Example {
             include_str!("../../../examples/japan-2025.toml"),
         ),
         (
+            "japan-2025/nexi-book.csv",
+            include_str!("../../../examples/japan-2025/nexi-book.csv"),
+        ),
+        (
+            "japan-2025/us-program-pipeline.csv",
+            include_str!("../../../examples/japan-2025/us-program-pipeline.csv"),
+        ),
+        (
+            "japan-2025/nexi-country-correlation.csv",
+            include_str!("../../../examples/japan-2025/nexi-country-correlation.csv"),
+        ),
+        (
             "reforms/dy-stockpile-365.toml",
             include_str!("../../../examples/reforms/dy-stockpile-365.toml"),
         ),

@@ -16,7 +16,12 @@ pub fn section_text(text: &str, name: &str) -> String {
         let t = line.trim_start();
         if t.starts_with('[') {
             let head = t.trim_start_matches('[').trim_start();
-            let key = head.split([']', '.']).next().unwrap_or("").trim().trim_matches('"');
+            let key = head
+                .split([']', '.'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
             inside = key == name;
         }
         if inside {

@@ -13,9 +13,12 @@ pub const HEAD: &str = "[fx]\nUSDJPY = 150\n";
 pub fn example_section() -> String {
     let p = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/sections/funding.toml"
+        "/../../examples/japan-2025.toml"
     );
-    std::fs::read_to_string(p).expect("example section")
+    levee_scenario::section_text(
+        &std::fs::read_to_string(p).expect("flagship example"),
+        "funding",
+    )
 }
 
 pub fn ctx(sc: &Scenario, start: &str, years: u32) -> ScenarioContext {

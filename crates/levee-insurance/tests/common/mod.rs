@@ -35,7 +35,12 @@ pub fn write(tag: &str, scenario: &str, files: &[(&str, String)]) -> PathBuf {
 }
 
 pub fn ctx(sc: &Scenario) -> ScenarioContext {
-    ScenarioContext { fx: sc.fx(), currency: Currency::JPY, start: YearMonth::parse("2025-04").unwrap(), horizon_months: 120 }
+    ScenarioContext {
+        fx: sc.fx(),
+        currency: Currency::JPY,
+        start: YearMonth::parse("2025-04").unwrap(),
+        horizon_months: 120,
+    }
 }
 
 /// Load a scenario file and build the model; Err with the rendered diagnostics.
@@ -46,7 +51,9 @@ pub fn load(path: &std::path::Path) -> Result<InsuranceModel, String> {
         let root = sc.root();
         root.accept_all();
         let sec = root.table("insurance");
-        let m = sec.as_ref().and_then(|s| InsuranceModel::from_scenario(s, &c));
+        let m = sec
+            .as_ref()
+            .and_then(|s| InsuranceModel::from_scenario(s, &c));
         drop(sec);
         drop(root);
         m
@@ -59,7 +66,14 @@ pub fn load(path: &std::path::Path) -> Result<InsuranceModel, String> {
 }
 
 pub fn settings(paths: u64, seed: u64, threads: usize, chunk: u64) -> RunSettings {
-    RunSettings { paths, seed, threads, chunk_size: chunk, start: YearMonth::parse("2025-04").unwrap(), horizon_months: 12 }
+    RunSettings {
+        paths,
+        seed,
+        threads,
+        chunk_size: chunk,
+        start: YearMonth::parse("2025-04").unwrap(),
+        horizon_months: 12,
+    }
 }
 
 pub fn run(m: &InsuranceModel, s: &RunSettings) -> ModelOutput {
@@ -68,9 +82,12 @@ pub fn run(m: &InsuranceModel, s: &RunSettings) -> ModelOutput {
 
 /// A homogeneous one-factor portfolio: `n` obligors, PD `p`, global loading √ρ, LGD 1, exposure 1 yen.
 pub fn homogeneous(tag: &str, n: usize, p: f64, rho: f64, method: &str) -> PathBuf {
-    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv =
+        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
     for i in 0..n {
-        csv.push_str(&format!("P{i},O{i},X,S,export_credit,1 JPY,{p},1,1 year,0.01\n"));
+        csv.push_str(&format!(
+            "P{i},O{i},X,S,export_credit,1 JPY,{p},1,1 year,0.01\n"
+        ));
     }
     let sc = format!(
         "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"{method}\"\nglobal_loading = {}\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nX = {{ loading = 0 }}\n\n[insurance.sectors]\nS = {{ loading = 0 }}\n",
@@ -86,12 +103,17 @@ pub fn homogeneous(tag: &str, n: usize, p: f64, rho: f64, method: &str) -> PathB
 /// two countries.
 pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
     let m = 1000;
-    let mut csv = String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv =
+        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
     for k in 1..=m {
         let p = 0.01 * (1.0 + (16.0 * std::f64::consts::PI * k as f64 / m as f64).sin());
         let p = p.max(1e-6);
         let c = ((5 * k) as f64 / m as f64).ceil().powi(2);
-        csv.push_str(&format!("P{k},O{k},C{},S{},export_credit,{c} JPY,{p},1,1 year,0.01\n", k % 5, k % 4));
+        csv.push_str(&format!(
+            "P{k},O{k},C{},S{},export_credit,{c} JPY,{p},1,1 year,0.01\n",
+            k % 5,
+            k % 4
+        ));
     }
     let mut corr = String::from("country,C0,C1,C2,C3,C4\n");
     for i in 0..5 {
@@ -104,6 +126,9 @@ pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
     let sc = format!(
         "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"{method}\"\nglobal_loading = 0.4\ncountry_correlation = \"corr.csv\"\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nC0 = {{ loading = 0.3, transfer = 0.0005 }}\nC1 = {{ loading = 0.3, war = 0.0002 }}\nC2 = {{ loading = 0.3 }}\nC3 = {{ loading = 0.3 }}\nC4 = {{ loading = 0.3 }}\n\n[insurance.sectors]\nS0 = {{ loading = 0.3 }}\nS1 = {{ loading = 0.3 }}\nS2 = {{ loading = 0.3 }}\nS3 = {{ loading = 0.3 }}\n"
     );
-    write(&format!("gl-{method}"), &sc, &[("book.csv", csv), ("corr.csv", corr)])
+    write(
+        &format!("gl-{method}"),
+        &sc,
+        &[("book.csv", csv), ("corr.csv", corr)],
+    )
 }
-
