@@ -387,6 +387,16 @@ impl<'a> Table<'a> {
         self.err(self.span.clone(), &self.path, found, expected);
     }
 
+    /// Whether `key` is present; if not, record it as missing (expected: `expected`).
+    fn present_or_report(&self, key: &str, expected: &str) -> bool {
+        self.asked.borrow_mut().insert(key.to_string());
+        let present = self.t.get(key).is_some();
+        if !present {
+            self.missing(key, expected);
+        }
+        present
+    }
+
     fn missing(&self, key: &str, expected: &str) {
         self.err(
             self.span.clone(),
@@ -420,9 +430,7 @@ impl<'a> Table<'a> {
 
     /// The sub-table `key`; an error if missing.
     pub fn req_table(&self, key: &str) -> Option<Table<'a>> {
-        if self.t.get(key).is_none() {
-            self.asked.borrow_mut().insert(key.to_string());
-            self.missing(key, &format!("a [{}] table", self.child_path(key)));
+        if !self.present_or_report(key, &format!("a [{}] table", self.child_path(key))) {
             return None;
         }
         self.table(key)
@@ -481,9 +489,7 @@ impl<'a> Table<'a> {
 
     /// A string value; an error if missing.
     pub fn req_string(&self, key: &str) -> Option<String> {
-        if self.t.get(key).is_none() {
-            self.asked.borrow_mut().insert(key.to_string());
-            self.missing(key, "a string");
+        if !self.present_or_report(key, "a string") {
             return None;
         }
         self.string(key)
@@ -614,9 +620,7 @@ impl<'a> Table<'a> {
 
     /// A month; an error if missing.
     pub fn req_date(&self, key: &str) -> Option<YearMonth> {
-        if self.t.get(key).is_none() {
-            self.asked.borrow_mut().insert(key.to_string());
-            self.missing(key, "a month written \"YYYY-MM\"");
+        if !self.present_or_report(key, "a month written \"YYYY-MM\"") {
             return None;
         }
         self.date(key)
@@ -729,9 +733,7 @@ impl<'a> Table<'a> {
 
     /// A required quantity (an error if missing).
     pub fn req_quantity(&self, key: &str, dim: Dimension, lo: f64, hi: f64) -> Option<f64> {
-        if self.t.get(key).is_none() {
-            self.asked.borrow_mut().insert(key.to_string());
-            self.missing(key, &Want::Dim(dim).to_string());
+        if !self.present_or_report(key, &Want::Dim(dim).to_string()) {
             return None;
         }
         self.quantity(key, dim, lo, hi)
