@@ -85,6 +85,21 @@ impl Simulation for Pass1<'_> {
     }
 }
 
+/// The pilot IS paths of [`InsuranceModel::compile_tuned_threads`].
+struct Pilot<'a> {
+    sim: &'a Sim,
+}
+
+impl Simulation for Pilot<'_> {
+    type Chunk = Vec<crate::sim::PathOut>;
+    fn simulate(&self, paths: Range<u64>) -> Self::Chunk {
+        let mut scr = self.sim.scratch();
+        paths
+            .map(|p| self.sim.path(p, &mut scr, &mut |_, _| {}))
+            .collect()
+    }
+}
+
 struct Pass2<'a> {
     sim: &'a Sim,
     loss: &'a [f64],
@@ -124,7 +139,8 @@ impl Simulation for Pass2<'_> {
             let scr = scr.get_or_insert_with(|| self.sim.scratch());
             let w = self.weight[p as usize];
             let mut claims: Vec<(u32, f64)> = Vec::new();
-            self.sim.path(p, scr, &mut |i, x| claims.push((i, x)));
+            self.sim
+                .path_claims(p, scr, &mut |i, x| claims.push((i, x)));
             let in_win = l >= self.win.0 && l <= self.win.1;
             if l == self.var {
                 c.atom_n += 1;
@@ -364,6 +380,18 @@ impl InsuranceModel {
     /// distribution per level, so that every level is sampled). Deterministic
     /// for a seed.
     pub fn compile_tuned(&self, seed: u64) -> (Sim, Option<crate::shift::Tuned>) {
+        self.compile_tuned_threads(seed, 1)
+    }
+
+    /// [`InsuranceModel::compile_tuned`] with the shift ascents and the pilot
+    /// paths run on `threads` worker threads (0: one per core). The result is
+    /// the same for any `threads` (independent deterministic tasks merged in
+    /// order).
+    pub fn compile_tuned_threads(
+        &self,
+        seed: u64,
+        threads: usize,
+    ) -> (Sim, Option<crate::shift::Tuned>) {
         let mut sim = self.compile(seed);
         if self.cfg.method == Method::Plain {
             return (sim, None);
@@ -375,14 +403,21 @@ impl InsuranceModel {
         let alpha = levels.last().copied().unwrap_or(0.999);
         let x0 = crate::shift::initial_target(&sim, alpha, seed, 2000);
         let mut pilot = self.compile(seed ^ 0x5851_F42D_4C95_7F2D);
-        pilot.shift = crate::shift::tune_shift(&pilot, x0);
+        pilot.shift = crate::shift::tune_shift_threads(&pilot, x0, threads);
         if self.cfg.twist {
             pilot.twist = vec![x0];
         }
-        let mut scr = pilot.scratch();
-        let outs: Vec<crate::sim::PathOut> = (0..1000)
-            .map(|p| pilot.path(p, &mut scr, &mut |_, _| {}))
-            .collect();
+        let plan = RunPlan {
+            paths: 1000,
+            chunk_size: 64,
+            threads,
+        };
+        let outs: Vec<crate::sim::PathOut> =
+            match levee_engine::run(&Pilot { sim: &pilot }, &plan, &Control::default()) {
+                Ok(chunks) => chunks.into_iter().flatten().collect(),
+                // The pool could not be started: run the pilot on this thread.
+                Err(_) => Pilot { sim: &pilot }.simulate(0..1000),
+            };
         let l: Vec<f64> = outs.iter().map(|o| o.book + o.pipe).collect();
         let w: Vec<f64> = outs.iter().map(|o| o.weight).collect();
         let ws = Weighted::new(&l, Some(&w));
@@ -393,7 +428,7 @@ impl InsuranceModel {
             .collect();
         targets.dedup();
         let x = targets.last().copied().unwrap_or(x0);
-        sim.shift = crate::shift::tune_shift(&sim, x);
+        sim.shift = crate::shift::tune_shift_threads(&sim, x, threads);
         // Defensive mixtures (Hesterberg 1995): the unshifted factor law keeps
         // 10% of the mixture and θ = 0 (target 0) is one of the twists, so
         // likelihood ratios stay bounded and the body of the distribution (EL)
@@ -537,7 +572,7 @@ impl InsuranceModel {
         settings: &RunSettings,
         control: &Control,
     ) -> Result<ModelOutput, EngineError> {
-        let (sim, tuned) = self.compile_tuned(settings.seed);
+        let (sim, tuned) = self.compile_tuned_threads(settings.seed, settings.threads);
         let d = self.run_detail(&sim, settings, control)?;
         Ok(crate::report::build(
             self,

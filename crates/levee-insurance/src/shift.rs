@@ -60,6 +60,22 @@ pub fn initial_target(sim: &Sim, alpha: f64, seed: u64, pilot: u64) -> f64 {
 
 /// F_x(z) = −θx + ψ(θ, z) and its gradient in `grad`.
 pub fn objective(sim: &Sim, z: &[f64], x: f64, events: bool, grad: &mut [f64]) -> f64 {
+    let e = evaluate(sim, z, x, events);
+    e.gradient(sim, grad);
+    e.f
+}
+
+/// F_x at one z, with what its gradient needs. Why split: the Armijo search
+/// rejects many trial points, whose gradients are never used; the gradient
+/// is computed from the same numbers only for accepted points.
+struct Eval {
+    f: f64,
+    theta: f64,
+    ps: Vec<(f64, f64)>,
+    meta: Vec<(u32, f64)>,
+}
+
+fn evaluate(sim: &Sim, z: &[f64], x: f64, events: bool) -> Eval {
     let mut cf = vec![0.0; sim.nc];
     let mut y = vec![0.0; sim.cells.len()];
     sim.cell_values(z, &mut cf, &mut y);
@@ -68,11 +84,22 @@ pub fn objective(sim: &Sim, z: &[f64], x: f64, events: bool, grad: &mut [f64]) -
     for band in &sim.bands {
         let cell = &sim.cells[band.cell as usize];
         let yc = y[band.cell as usize];
+        // Obligors of a band are sorted by threshold and share the cell's y and
+        // b, so Φ(h) and φ(h) are evaluated once per distinct threshold (the
+        // values are the same numbers as per-obligor evaluation).
+        let mut last = (f64::NAN, 0.0, 0.0);
         for u in &sim.units[band.start as usize..band.end as usize] {
-            let h = (u.c - yc) / cell.b;
-            ps.push((levee_rng::normal_cdf(h).min(1.0 - 1e-16), u.w));
-            // dp/dy = −φ(h)/b
-            meta.push((band.cell, -crate::special::normal_pdf(h) / cell.b));
+            if u.c != last.0 {
+                let h = (u.c - yc) / cell.b;
+                // dp/dy = −φ(h)/b
+                last = (
+                    u.c,
+                    levee_rng::normal_cdf(h).min(1.0 - 1e-16),
+                    -crate::special::normal_pdf(h) / cell.b,
+                );
+            }
+            ps.push((last.1, u.w));
+            meta.push((band.cell, last.2));
         }
     }
     if events {
@@ -82,33 +109,105 @@ pub fn objective(sim: &Sim, z: &[f64], x: f64, events: bool, grad: &mut [f64]) -
     }
     let (theta, psi) = crate::sim::solve_twist(&ps, x);
     let f = -theta * x + psi;
-    let mut dy = vec![0.0; sim.cells.len()];
-    // ∂ψ/∂p = (e^{a} − 1)/(1 + p(e^{a} − 1)) = (1 − e^{−a})/(e^{−a} + p(1 − e^{−a})), a = θw.
-    let dpsi = |p: f64, w: f64| {
-        let em = (-theta * w).exp();
-        (1.0 - em) / (em + p * (1.0 - em))
-    };
-    if theta > 0.0 {
-        for (k, &(cell, dpdy)) in meta.iter().enumerate() {
-            let (p, w) = ps[k];
-            dy[cell as usize] += dpsi(p, w) * dpdy;
-        }
-    }
-    grad.iter_mut().for_each(|g| *g = 0.0);
-    let nc = sim.nc;
-    for (ci, cell) in sim.cells.iter().enumerate() {
-        let d = dy[ci];
-        grad[0] += d * cell.bg;
-        for j in 0..=cell.country {
-            grad[1 + j] += d * cell.bc * sim.chol[cell.country * nc + j];
-        }
-        grad[1 + nc + cell.sector] += d * cell.bs;
-    }
-    f
+    Eval { f, theta, ps, meta }
 }
 
-/// The Glasserman–Li shift mixture for target loss `x`.
+impl Eval {
+    /// ∇F_x at the evaluated point (envelope theorem: ∂ψ/∂z at fixed θ).
+    fn gradient(&self, sim: &Sim, grad: &mut [f64]) {
+        let (theta, ps, meta) = (self.theta, &self.ps, &self.meta);
+        let mut dy = vec![0.0; sim.cells.len()];
+        // ∂ψ/∂p = (e^{a} − 1)/(1 + p(e^{a} − 1)) = (1 − e^{−a})/(e^{−a} + p(1 − e^{−a})), a = θw.
+        let dpsi = |p: f64, w: f64| {
+            let em = (-theta * w).exp();
+            (1.0 - em) / (em + p * (1.0 - em))
+        };
+        if theta > 0.0 {
+            for (k, &(cell, dpdy)) in meta.iter().enumerate() {
+                let (p, w) = ps[k];
+                dy[cell as usize] += dpsi(p, w) * dpdy;
+            }
+        }
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        let nc = sim.nc;
+        for (ci, cell) in sim.cells.iter().enumerate() {
+            let d = dy[ci];
+            grad[0] += d * cell.bg;
+            for j in 0..=cell.country {
+                grad[1 + j] += d * cell.bc * sim.chol[cell.country * nc + j];
+            }
+            grad[1 + nc + cell.sector] += d * cell.bs;
+        }
+    }
+}
+
+/// The Glasserman–Li shift mixture for target loss `x` (single thread).
 pub fn tune_shift(sim: &Sim, x: f64) -> Shift {
+    tune_shift_threads(sim, x, 1)
+}
+
+/// Gradient ascent on G(z) = F_x(z) − |z|²/2 with backtracking (Armijo) from
+/// `z`; returns the optimum and G there.
+fn ascend(sim: &Sim, mut z: Vec<f64>, x: f64, ev: bool) -> (Vec<f64>, f64) {
+    let d = sim.dim();
+    let mut g = vec![0.0; d];
+    let mut f = objective(sim, &z, x, ev, &mut g) - 0.5 * norm(&z).powi(2);
+    let mut step = 1.0;
+    for _ in 0..300 {
+        let dir: Vec<f64> = g.iter().zip(&z).map(|(gi, zi)| gi - zi).collect();
+        let gn2: f64 = dir.iter().map(|v| v * v).sum();
+        if gn2.sqrt() < 1e-8 {
+            break;
+        }
+        let mut g2 = vec![0.0; d];
+        let mut accepted = false;
+        for _ in 0..40 {
+            let cand: Vec<f64> = z.iter().zip(&dir).map(|(zi, di)| zi + step * di).collect();
+            let e = evaluate(sim, &cand, x, ev);
+            let fc = e.f - 0.5 * norm(&cand).powi(2);
+            if fc >= f + 1e-4 * step * gn2 {
+                e.gradient(sim, &mut g2);
+                z = cand;
+                f = fc;
+                g.copy_from_slice(&g2);
+                accepted = true;
+                step = (step * 2.0).min(1e3);
+                break;
+            }
+            step *= 0.5;
+        }
+        if !accepted {
+            break;
+        }
+    }
+    let f = f + 0.5 * norm(&z).powi(2);
+    let score = f - 0.5 * norm(&z).powi(2);
+    (z, score)
+}
+
+/// The independent ascents of [`tune_shift_threads`], one per engine "path"
+/// (chunk size 1), so they run in parallel and come back in start order.
+struct Ascents<'a> {
+    sim: &'a Sim,
+    x: f64,
+    runs: &'a [(Vec<f64>, bool)],
+}
+
+impl levee_engine::Simulation for Ascents<'_> {
+    type Chunk = Vec<(Vec<f64>, f64)>;
+    fn simulate(&self, paths: std::ops::Range<u64>) -> Self::Chunk {
+        self.runs[paths.start as usize..paths.end as usize]
+            .iter()
+            .map(|(z, ev)| ascend(self.sim, z.clone(), self.x, *ev))
+            .collect()
+    }
+}
+
+/// [`tune_shift`] with the ascents from the different starts run on
+/// `threads` worker threads (0: one per core). Each ascent is deterministic
+/// and the optima are merged in start order, so the result does not depend
+/// on `threads`.
+pub fn tune_shift_threads(sim: &Sim, x: f64, threads: usize) -> Shift {
     let d = sim.dim();
     if sim.units.is_empty() || x.is_nan() || x <= 0.0 {
         return Shift::default();
@@ -143,8 +242,6 @@ pub fn tune_shift(sim: &Sim, x: f64) -> Shift {
         v[1 + sim.nc + s] = -2.0;
         starts.push(v);
     }
-    let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
-    let mut g = vec![0.0; d];
     let mut runs: Vec<(Vec<f64>, bool)> = starts.iter().map(|z| (z.clone(), true)).collect();
     if !sim.events.is_empty() {
         // Credit-only optima: the tail may be reached either through a country
@@ -152,37 +249,29 @@ pub fn tune_shift(sim: &Sim, x: f64) -> Shift {
         // the mixture keeps both.
         runs.extend(starts.into_iter().map(|z| (z, false)));
     }
-    for (mut z, ev) in runs {
-        // Gradient ascent on G(z) = F_x(z) − |z|²/2 with backtracking (Armijo).
-        let mut f = objective(sim, &z, x, ev, &mut g) - 0.5 * norm(&z).powi(2);
-        let mut step = 1.0;
-        for _ in 0..300 {
-            let dir: Vec<f64> = g.iter().zip(&z).map(|(gi, zi)| gi - zi).collect();
-            let gn2: f64 = dir.iter().map(|v| v * v).sum();
-            if gn2.sqrt() < 1e-8 {
-                break;
-            }
-            let mut g2 = vec![0.0; d];
-            let mut accepted = false;
-            for _ in 0..40 {
-                let cand: Vec<f64> = z.iter().zip(&dir).map(|(zi, di)| zi + step * di).collect();
-                let fc = objective(sim, &cand, x, ev, &mut g2) - 0.5 * norm(&cand).powi(2);
-                if fc >= f + 1e-4 * step * gn2 {
-                    z = cand;
-                    f = fc;
-                    g.copy_from_slice(&g2);
-                    accepted = true;
-                    step = (step * 2.0).min(1e3);
-                    break;
-                }
-                step *= 0.5;
-            }
-            if !accepted {
-                break;
-            }
-        }
-        let f = f + 0.5 * norm(&z).powi(2);
-        let score = f - 0.5 * norm(&z).powi(2);
+    let plan = levee_engine::RunPlan {
+        paths: runs.len() as u64,
+        chunk_size: 1,
+        threads,
+    };
+    let optima: Vec<(Vec<f64>, f64)> = match levee_engine::run(
+        &Ascents {
+            sim,
+            x,
+            runs: &runs,
+        },
+        &plan,
+        &levee_engine::Control::default(),
+    ) {
+        Ok(chunks) => chunks.into_iter().flatten().collect(),
+        // The pool could not be started: run the ascents on this thread.
+        Err(_) => runs
+            .iter()
+            .map(|(z, ev)| ascend(sim, z.clone(), x, *ev))
+            .collect(),
+    };
+    let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
+    for (z, score) in optima {
         if !found.iter().any(|(m, _)| {
             m.iter()
                 .zip(&z)

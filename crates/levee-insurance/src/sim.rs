@@ -191,6 +191,18 @@ fn twisted(p: f64, w: f64, theta: f64) -> f64 {
 /// The likelihood ratio exp(−θS + ψ(θ)) is exact for whatever θ is returned,
 /// so solving only approximately costs variance, never bias.
 pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
+    solve_twists(ps, &[x])[0]
+}
+
+/// [`solve_twist`] for several targets over the same probabilities: the
+/// per-entry logits and ln(1 − p) are computed once and shared by the targets
+/// (each target's (θ, ψ) is the same number as a separate solve).
+pub(crate) fn solve_twists(ps: &[(f64, f64)], xs: &[f64]) -> Vec<(f64, f64)> {
+    solve_twists_opt(ps, xs, true)
+}
+
+/// [`solve_twists`]; with `psi = false` ψ is not evaluated and returned as NaN.
+fn solve_twists_opt(ps: &[(f64, f64)], xs: &[f64], with_psi: bool) -> Vec<(f64, f64)> {
     let mut mean = 0.0;
     let mut var = 0.0;
     let mut wmax = 0.0f64;
@@ -199,20 +211,27 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
         var += w * w * p * (1.0 - p);
         wmax = wmax.max(w);
     }
-    if mean >= x || wmax <= 0.0 {
-        return (0.0, 0.0);
+    if wmax <= 0.0 || xs.iter().all(|&x| mean >= x) {
+        return vec![(0.0, 0.0); xs.len()];
     }
-    let lg: Vec<f64> = ps
-        .iter()
-        .map(|&(p, _)| {
-            if p <= 0.0 {
-                f64::NEG_INFINITY
+    // logit(p) and ln(1 − p) per entry. Entries come grouped by band and
+    // threshold, so consecutive entries often share p: each is evaluated once
+    // per run of equal p (the same numbers as per-entry evaluation).
+    let mut lg: Vec<f64> = Vec::with_capacity(ps.len());
+    let mut l1m: Vec<f64> = Vec::with_capacity(ps.len());
+    let mut last = (f64::NAN, 0.0, 0.0);
+    for &(p, _) in ps {
+        if p != last.0 {
+            last = if p <= 0.0 {
+                (p, f64::NEG_INFINITY, 0.0)
             } else {
-                (p / (1.0 - p)).ln()
-            }
-        })
-        .collect();
-    let f = |th: f64| -> (f64, f64) {
+                (p, (p / (1.0 - p)).ln(), (-p).ln_1p())
+            };
+        }
+        lg.push(last.1);
+        l1m.push(last.2);
+    }
+    let f = |th: f64, x: f64| -> (f64, f64) {
         let mut m = 0.0;
         let mut d = 0.0;
         for (&(_, w), &l) in ps.iter().zip(&lg) {
@@ -222,41 +241,51 @@ pub(crate) fn solve_twist(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
         }
         (m - x, d)
     };
-    let (mut lo, mut hi) = (0.0, 50.0 / wmax);
-    let mut th = if var > 0.0 {
-        ((x - mean) / var).min(hi)
-    } else {
-        0.5 * hi
-    };
-    for _ in 0..8 {
-        let (v, d) = f(th);
-        if v.abs() <= 1e-3 * x {
-            break;
-        }
-        if v < 0.0 {
-            lo = th;
-        } else {
-            hi = th;
-        }
-        let nt = if d > 0.0 { th - v / d } else { f64::NAN };
-        th = if nt > lo && nt < hi {
-            nt
-        } else {
-            0.5 * (lo + hi)
-        };
-    }
-    let psi = ps
-        .iter()
-        .zip(&lg)
-        .map(|(&(p, w), &l)| {
-            if p <= 0.0 {
-                0.0
-            } else {
-                (-p).ln_1p() + softplus(l + th * w)
+    xs.iter()
+        .map(|&x| {
+            if mean >= x {
+                return (0.0, 0.0);
             }
+            let (mut lo, mut hi) = (0.0, 50.0 / wmax);
+            let mut th = if var > 0.0 {
+                ((x - mean) / var).min(hi)
+            } else {
+                0.5 * hi
+            };
+            for _ in 0..8 {
+                let (v, d) = f(th, x);
+                if v.abs() <= 1e-3 * x {
+                    break;
+                }
+                if v < 0.0 {
+                    lo = th;
+                } else {
+                    hi = th;
+                }
+                let nt = if d > 0.0 { th - v / d } else { f64::NAN };
+                th = if nt > lo && nt < hi {
+                    nt
+                } else {
+                    0.5 * (lo + hi)
+                };
+            }
+            if !with_psi {
+                return (th, f64::NAN);
+            }
+            let psi = ps
+                .iter()
+                .zip(lg.iter().zip(&l1m))
+                .map(|(&(p, w), (&l, &m))| {
+                    if p <= 0.0 {
+                        0.0
+                    } else {
+                        m + softplus(l + th * w)
+                    }
+                })
+                .sum();
+            (th, psi)
         })
-        .sum();
-    (th, psi)
+        .collect()
 }
 
 impl Sim {
@@ -309,6 +338,31 @@ impl Sim {
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
     pub fn path(&self, path: u64, scr: &mut Scratch, sink: &mut impl FnMut(u32, f64)) -> PathOut {
+        self.path_impl(path, scr, sink, true)
+    }
+
+    /// The claims of path `path` (the same claims and losses as [`Sim::path`])
+    /// without its likelihood ratio, which is returned as NaN. Why: the
+    /// contribution pass re-simulates tail paths whose weights are already
+    /// known; it then needs only the twist θ of the sampled mixture component,
+    /// not the θ and ψ of every component.
+    pub fn path_claims(
+        &self,
+        path: u64,
+        scr: &mut Scratch,
+        sink: &mut impl FnMut(u32, f64),
+    ) -> PathOut {
+        self.path_impl(path, scr, sink, false)
+    }
+
+    #[inline]
+    fn path_impl(
+        &self,
+        path: u64,
+        scr: &mut Scratch,
+        sink: &mut impl FnMut(u32, f64),
+        with_weight: bool,
+    ) -> PathOut {
         let d = self.dim();
         let mut dr = self.s_factor.draws(path, 0);
         for v in scr.z.iter_mut() {
@@ -400,10 +454,16 @@ impl Sim {
             for (k, ev) in self.events.iter().enumerate() {
                 ps.push((pe[k].min(1.0 - 1e-16), ev.w));
             }
-            twists = self.twist.iter().map(|&x| solve_twist(&ps, x)).collect();
-            let k = ((self.s_mix.uniform(path, 1, 0) * twists.len() as f64) as usize)
-                .min(twists.len() - 1);
-            theta = twists[k].0;
+            let k = ((self.s_mix.uniform(path, 1, 0) * self.twist.len() as f64) as usize)
+                .min(self.twist.len() - 1);
+            if with_weight {
+                twists = solve_twists(&ps, &self.twist);
+                theta = twists[k].0;
+            } else {
+                // Each target's θ is solved independently of the others: the
+                // same θ as in the full solve.
+                theta = solve_twists_opt(&ps, &self.twist[k..=k], false)[0].0;
+            }
         }
         let mut surrogate = 0.0;
         let tag = path + 1;
@@ -491,7 +551,9 @@ impl Sim {
                 }
             }
         }
-        if !twists.is_empty() {
+        if !with_weight {
+            weight = f64::NAN;
+        } else if !twists.is_empty() {
             // Likelihood ratio of the mixture of twisted Bernoulli measures:
             // 1 / Σ_k π_k exp(θ_k S − ψ_k(θ_k)), by log-sum-exp.
             let pi = 1.0 / twists.len() as f64;
@@ -588,4 +650,110 @@ pub struct Class {
     pub c: f64,
     /// Σ exposure × mean LGD of the commercial-covered policies.
     pub w: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-entry solver as it was before the shared-logit change
+    /// (reference for bit-identity).
+    fn reference(ps: &[(f64, f64)], x: f64) -> (f64, f64) {
+        let mut mean = 0.0;
+        let mut var = 0.0;
+        let mut wmax = 0.0f64;
+        for &(p, w) in ps {
+            mean += p * w;
+            var += w * w * p * (1.0 - p);
+            wmax = wmax.max(w);
+        }
+        if mean >= x || wmax <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let lg: Vec<f64> = ps
+            .iter()
+            .map(|&(p, _)| {
+                if p <= 0.0 {
+                    f64::NEG_INFINITY
+                } else {
+                    (p / (1.0 - p)).ln()
+                }
+            })
+            .collect();
+        let f = |th: f64| -> (f64, f64) {
+            let mut m = 0.0;
+            let mut d = 0.0;
+            for (&(_, w), &l) in ps.iter().zip(&lg) {
+                let q = 1.0 / (1.0 + (-(l + th * w)).exp());
+                m += w * q;
+                d += w * w * q * (1.0 - q);
+            }
+            (m - x, d)
+        };
+        let (mut lo, mut hi) = (0.0, 50.0 / wmax);
+        let mut th = if var > 0.0 {
+            ((x - mean) / var).min(hi)
+        } else {
+            0.5 * hi
+        };
+        for _ in 0..8 {
+            let (v, d) = f(th);
+            if v.abs() <= 1e-3 * x {
+                break;
+            }
+            if v < 0.0 {
+                lo = th;
+            } else {
+                hi = th;
+            }
+            let nt = if d > 0.0 { th - v / d } else { f64::NAN };
+            th = if nt > lo && nt < hi {
+                nt
+            } else {
+                0.5 * (lo + hi)
+            };
+        }
+        let psi = ps
+            .iter()
+            .zip(&lg)
+            .map(|(&(p, w), &l)| {
+                if p <= 0.0 {
+                    0.0
+                } else {
+                    (-p).ln_1p() + softplus(l + th * w)
+                }
+            })
+            .sum();
+        (th, psi)
+    }
+
+    #[test]
+    fn shared_logits_give_the_same_twists_bit_for_bit() {
+        // Runs of equal p (as produced band by band), a zero p, varied weights.
+        let mut ps = Vec::new();
+        for k in 0..400u32 {
+            let p = match k % 37 {
+                0 => 0.0,
+                r if r < 12 => 0.003,
+                r if r < 25 => 0.02 + 1e-4 * (k / 37) as f64,
+                _ => 0.11,
+            };
+            let w = 1.0 + ((k * 7919) % 101) as f64;
+            ps.push((p, w));
+        }
+        let mean: f64 = ps.iter().map(|(p, w)| p * w).sum();
+        let xs = [0.0, 0.5 * mean, 2.0 * mean, 5.0 * mean, 20.0 * mean];
+        let all = solve_twists(&ps, &xs);
+        for (&x, &(th, psi)) in xs.iter().zip(&all) {
+            let (rt, rp) = reference(&ps, x);
+            assert_eq!(th.to_bits(), rt.to_bits(), "theta at x = {x}");
+            assert_eq!(psi.to_bits(), rp.to_bits(), "psi at x = {x}");
+            let (t1, p1) = solve_twist(&ps, x);
+            assert_eq!((t1.to_bits(), p1.to_bits()), (rt.to_bits(), rp.to_bits()));
+            let (t2, p2) = solve_twists_opt(&ps, &[x], false)[0];
+            assert_eq!(t2.to_bits(), rt.to_bits());
+            assert!(p2.is_nan() || (rt == 0.0 && p2 == 0.0));
+        }
+        assert!(all[3].0 > 0.0, "the test must exercise a positive twist");
+    }
 }
