@@ -41,15 +41,20 @@ impl Binned {
         self.width
     }
 
+    /// A sketch from its parts (same lengths; see [`crate::fan::FanSketch`]).
+    pub(crate) fn from_parts(width: f64, count: Vec<u64>, min: Vec<f64>, max: Vec<f64>) -> Self {
+        Binned {
+            width,
+            count,
+            min,
+            max,
+        }
+    }
+
     /// Count one value.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let n = self.count.len();
-        let i = if x > 0.0 {
-            ((x / self.width) as usize).min(n - 1)
-        } else {
-            0
-        };
+        let i = bin_index(self.width, self.count.len(), x);
         self.count[i] += 1;
         if x < self.min[i] {
             self.min[i] = x;
@@ -124,6 +129,16 @@ impl Binned {
             self.min[i] = self.min[i].min(o.min[i]);
             self.max[i] = self.max[i].max(o.max[i]);
         }
+    }
+}
+
+/// The bin of `x` among `n` bins of width `width` (see [`Binned::new`]).
+#[inline]
+pub(crate) fn bin_index(width: f64, n: usize, x: f64) -> usize {
+    if x > 0.0 {
+        ((x / width) as usize).min(n - 1)
+    } else {
+        0
     }
 }
 

@@ -48,6 +48,7 @@ mod analytic;
 mod binned;
 mod config;
 mod disruption;
+mod fan;
 mod indicators;
 mod ratio;
 mod read;
@@ -55,6 +56,7 @@ mod sim;
 mod summary;
 
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 use levee_engine::{Control, EngineError, MAX_PATHS, RunPlan, Simulation};
 use levee_model::{ModelOutput, RunSettings, ScenarioContext};
@@ -71,6 +73,7 @@ pub use ratio::{RatioEstimate, ratio_of_means};
 pub use read::{MONTH_DAYS, SHARE_TOL};
 pub use sim::{GAP_TOL, MatPath, MonthRecord};
 
+use fan::FanSketch;
 use sim::{Plan, Scratch};
 use summary::{Accumulator, ChunkOut};
 
@@ -131,12 +134,23 @@ impl MineralsModel {
         let mut acc = Accumulator::new(&self.cfg, &plan, settings.paths);
         let chunk = settings.chunk_size.max(1);
         let batch = batch_size(&plan, chunk, settings.threads);
+        let ceilings: Vec<f64> = (0..plan.n_materials())
+            .filter(|&m| plan.has_stockpile(m))
+            .map(|m| plan.stock_ceiling(m))
+            .collect();
+        let new_worker = || Worker {
+            scratch: Scratch::default(),
+            fan: FanSketch::new(&ceilings, self.cfg.fan_bins, plan.horizon as usize),
+        };
+        let pool = Mutex::new(Vec::new());
         let mut first = 0u64;
         while first < settings.paths {
             let n = batch.min(settings.paths - first);
             let sim = BatchSim {
                 plan: &plan,
                 offset: first,
+                pool: &pool,
+                new_worker: &new_worker,
             };
             let rp = RunPlan {
                 paths: n,
@@ -144,9 +158,15 @@ impl MineralsModel {
                 threads: settings.threads,
             };
             let chunks = levee_engine::run(&sim, &rp, control)?;
-            acc.absorb_batch(&chunks, workers(settings.threads));
+            acc.absorb_batch(&chunks);
             first += n;
         }
+        let mut workers = pool.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut fan = workers.pop().unwrap_or_else(new_worker).fan;
+        for w in &workers {
+            fan.merge(&w.fan);
+        }
+        acc.set_fan(&fan);
         Ok(acc.finish(&self.cfg, &plan, self.currency))
     }
 
@@ -176,14 +196,12 @@ impl MineralsModel {
 }
 
 /// Paths per engine call: whole rounds of chunks over the workers, with the
-/// per-path stock buffers of one batch kept near 32 MB. Batching never changes
+/// per-path results of one batch kept near 32 MB. Batching never changes
 /// results (every reduction is per path, in path order).
 fn batch_size(plan: &Plan, chunk: u64, threads: usize) -> u64 {
     let workers = workers(threads) as u64;
-    let stock_mats = (0..plan.n_materials())
-        .filter(|&m| plan.has_stockpile(m))
-        .count() as u64;
-    let per_path = 8 * stock_mats * plan.horizon as u64 + 64 * plan.n_materials() as u64 + 16;
+    let per_path = (std::mem::size_of::<MatPath>() * plan.n_materials()
+        + std::mem::size_of::<(u32, u32)>()) as u64;
     let mem_paths = ((32u64 << 20) / per_path.max(1)).max(1);
     let round = chunk.saturating_mul(workers.max(1));
     mem_paths.div_ceil(round).max(1).saturating_mul(round)
@@ -198,53 +216,57 @@ fn workers(threads: usize) -> usize {
     }
 }
 
-struct BatchSim<'a> {
-    plan: &'a Plan,
-    offset: u64,
+/// What a worker thread keeps between chunks: buffers and its share of the
+/// stockpile fan (see [`fan`]).
+struct Worker {
+    scratch: Scratch,
+    fan: FanSketch,
 }
 
-impl Simulation for BatchSim<'_> {
+struct BatchSim<'a, F> {
+    plan: &'a Plan,
+    offset: u64,
+    /// Idle workers; a chunk takes one (or makes one) and puts it back.
+    pool: &'a Mutex<Vec<Worker>>,
+    new_worker: &'a F,
+}
+
+impl<F: Fn() -> Worker + Sync> Simulation for BatchSim<'_, F> {
     type Chunk = ChunkOut;
     fn simulate(&self, paths: Range<u64>) -> ChunkOut {
         let n = (paths.end - paths.start) as usize;
         let m_n = self.plan.n_materials();
         let t_n = self.plan.horizon as usize;
-        let stock_mats: Vec<usize> = (0..m_n).filter(|&m| self.plan.has_stockpile(m)).collect();
+        let taken = self
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut w = taken.unwrap_or_else(self.new_worker);
         let mut out = ChunkOut {
             mats: Vec::with_capacity(n * m_n),
             spells: Vec::with_capacity(n),
-            stocks: Vec::with_capacity(n * stock_mats.len() * t_n),
         };
-        let mut scratch = Scratch::default();
-        let kt_n = stock_mats.len() * t_n;
-        out.stocks.resize(n * kt_n, 0.0);
-        // Stocks are produced path by path but read month by month: gather
-        // TILE paths in a small buffer, then write each (material, month) row
-        // of the tile contiguously (a blocked transpose, cache-friendly).
-        const TILE: usize = 64;
-        let mut tile = vec![0.0; TILE * kt_n];
-        let mut filled = 0;
-        let mut first = 0;
-        for (i, p) in paths.enumerate() {
-            let r = self.plan.path(p + self.offset, &mut scratch, None);
+        for p in paths {
+            let path = p + self.offset;
+            let r = self.plan.path(path, &mut w.scratch, None);
             out.mats.extend_from_slice(&r.mats);
             out.spells.push((r.spell_total, r.spell_total_cf));
-            for (k, &m) in stock_mats.iter().enumerate() {
-                tile[filled * kt_n + k * t_n..filled * kt_n + (k + 1) * t_n]
-                    .copy_from_slice(&scratch.stocks[m * t_n..(m + 1) * t_n]);
-            }
-            filled += 1;
-            if filled == TILE || i + 1 == n {
-                for kt in 0..kt_n {
-                    let row = &mut out.stocks[kt * n + first..kt * n + first + filled];
-                    for (j, x) in row.iter_mut().enumerate() {
-                        *x = tile[j * kt_n + kt];
-                    }
+            let slot = w.fan.stage(path);
+            let mut k = 0;
+            for m in 0..m_n {
+                if self.plan.has_stockpile(m) {
+                    w.fan
+                        .put(k, slot, &w.scratch.stocks[m * t_n..(m + 1) * t_n]);
+                    k += 1;
                 }
-                first += filled;
-                filled = 0;
             }
         }
+        w.fan.flush();
+        self.pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(w);
         out
     }
 }

@@ -67,10 +67,33 @@ struct MatPlan {
     base_cap: f64,
     share_sum: f64,
     inv_caps: Vec<(usize, f64)>,
-    /// The policy run of a path on which this material is never cut: the
-    /// same on every such path (no gap ever, so investments and draws do not
-    /// matter), computed once. `None` if only capacity suppliers serve it.
-    calm: Option<(MatRun, Vec<f64>)>,
+    /// The policy run with no cut in any month, computed once. `None` unless
+    /// [`Plan::calm_is_exact`] holds for this material.
+    calm: Option<Calm>,
+}
+
+/// The policy run of a material in months without any cut. Until the first
+/// month with a cut, every path's policy run is this run (no gap in any
+/// month, so investments and draws do not matter, see [`Plan::calm_is_exact`]):
+/// a path resumes it from `states[first cut]` instead of recomputing the
+/// months before, with bit-identical state.
+#[derive(Clone, Debug)]
+struct Calm {
+    /// State at the start of month t, for t = 0..=horizon.
+    states: Vec<State>,
+    /// End-of-month stock, t.
+    stocks: Vec<f64>,
+}
+
+/// The running state of one material's run at the start of a month.
+#[derive(Clone, Copy, Debug, Default)]
+struct State {
+    stock: f64,
+    budget_left: f64,
+    age: u32,
+    spell_short: u32,
+    run: u32,
+    r: MatRun,
 }
 
 #[derive(Clone, Debug)]
@@ -163,11 +186,18 @@ impl MatPath {
     }
 }
 
-/// Reusable per-thread buffers.
+/// Reusable per-thread buffers. A `Scratch` must only ever be used with one
+/// [`Plan`]: the cut buffers are restored from that plan's scheduled cuts
+/// range by range (only the ranges the previous path's episodes touched).
 #[derive(Default)]
 pub struct Scratch {
     cuts: Vec<f64>,
     cut_any: Vec<bool>,
+    /// Whether `cuts`/`cut_any` hold the plan's scheduled cuts plus the
+    /// ranges listed in `dirty_cuts`/`dirty_any`.
+    primed: bool,
+    dirty_cuts: Vec<(usize, usize)>,
+    dirty_any: Vec<(usize, usize)>,
     episodes: Vec<Episode>,
     short_any: Vec<bool>,
     short_any_cf: Vec<bool>,
@@ -343,25 +373,63 @@ impl Plan {
         };
         let t_n = horizon as usize;
         for m in 0..plan.mats.len() {
-            if plan.mats[m].share_sum > 0.0 {
+            if plan.calm_is_exact(&plan.mats[m]) {
                 let mp = &plan.mats[m];
                 let zeros = vec![0.0; mp.slots.len() * t_n];
                 let calm_flags = vec![false; t_n];
                 let online = vec![false; plan.invs.len()];
                 let mut short = vec![false; t_n];
                 let mut stocks = vec![0.0; t_n];
-                let r = plan.material(
-                    mp,
-                    (&zeros, &calm_flags),
-                    Some(&online),
-                    &mut short,
-                    Some(&mut stocks),
-                    None,
-                );
-                plan.mats[m].calm = Some((r, stocks));
+                let mut states = Vec::with_capacity(t_n + 1);
+                let mut st = plan.start_state(mp, true);
+                for t in 0..t_n {
+                    states.push(st);
+                    plan.advance(
+                        mp,
+                        (&zeros, &calm_flags),
+                        Some(&online),
+                        t..t + 1,
+                        &mut st,
+                        &mut short,
+                        Some(&mut stocks),
+                        None,
+                    );
+                }
+                states.push(st);
+                plan.mats[m].calm = Some(Calm { states, stocks });
             }
         }
         plan
+    }
+
+    /// Whether, in a month without any cut, material `mp` has no gap with or
+    /// without the policy and for every combination of its investments coming
+    /// online: then a month without cut is the same on every path (see
+    /// [`Calm`]), and a counterfactual month without cut adds nothing. Checked
+    /// with the exact arithmetic of [`Plan::advance`]; false when shares do not
+    /// sum to exactly 1 to within rounding, or capacity suppliers alone fall
+    /// short of demand.
+    fn calm_is_exact(&self, mp: &MatPlan) -> bool {
+        let k = mp.inv_caps.len();
+        if k > 12 {
+            return false;
+        }
+        for (t, &d) in mp.demand.iter().enumerate() {
+            for mask in 0u32..(1 << k) {
+                let mut cap_total = mp.base_cap;
+                for (j, &(index, capacity)) in mp.inv_caps.iter().enumerate() {
+                    if mask & (1 << j) != 0 && self.invs[index].online <= t as i64 {
+                        cap_total += capacity;
+                    }
+                }
+                let residual = (d - cap_total).max(0.0);
+                let gap = d - (cap_total + mp.share_sum * residual + 0.0);
+                if !(gap <= GAP_TOL * d || gap <= 0.0) {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// Number of materials.
@@ -390,10 +458,27 @@ impl Plan {
         mut trace: Option<&mut Vec<(Vec<MonthRecord>, Vec<MonthRecord>)>>,
     ) -> PathOut {
         let t_n = self.horizon as usize;
-        scratch.cuts.clear();
-        scratch.cuts.extend_from_slice(&self.base_cuts);
-        scratch.cut_any.clear();
-        scratch.cut_any.extend_from_slice(&self.base_cut_any);
+        // Back to the scheduled cuts: restore only what the last path's
+        // episodes touched (a full copy the first time).
+        if scratch.primed
+            && scratch.cuts.len() == self.base_cuts.len()
+            && scratch.cut_any.len() == self.base_cut_any.len()
+        {
+            for &(a, b) in &scratch.dirty_cuts {
+                scratch.cuts[a..b].copy_from_slice(&self.base_cuts[a..b]);
+            }
+            for &(a, b) in &scratch.dirty_any {
+                scratch.cut_any[a..b].copy_from_slice(&self.base_cut_any[a..b]);
+            }
+        } else {
+            scratch.cuts.clear();
+            scratch.cuts.extend_from_slice(&self.base_cuts);
+            scratch.cut_any.clear();
+            scratch.cut_any.extend_from_slice(&self.base_cut_any);
+            scratch.primed = true;
+        }
+        scratch.dirty_cuts.clear();
+        scratch.dirty_any.clear();
         for (i, (process, targets)) in self.processes.iter().enumerate() {
             let stream = if i < self.n_supplier_processes {
                 self.proc_stream.sub(i as u64)
@@ -409,9 +494,11 @@ impl Plan {
                     for c in &mut scratch.cuts[o + a..o + b] {
                         *c = c.max(e.severity);
                     }
+                    scratch.dirty_cuts.push((o + a, o + b));
                     for f in &mut scratch.cut_any[m * t_n + a..m * t_n + b] {
                         *f = true;
                     }
+                    scratch.dirty_any.push((m * t_n + a, m * t_n + b));
                 }
             }
         }
@@ -424,7 +511,7 @@ impl Plan {
         scratch.short_any.resize(t_n, false);
         scratch.short_any_cf.clear();
         scratch.short_any_cf.resize(t_n, false);
-        scratch.stocks.clear();
+        // Every month of every material is written below: no need to clear.
         scratch.stocks.resize(self.mats.len() * t_n, 0.0);
 
         let mut out = PathOut {
@@ -437,35 +524,52 @@ impl Plan {
             let cuts = &scratch.cuts[mp.cut_offset..mp.cut_offset + mp.slots.len() * t_n];
             let cut_any = &scratch.cut_any[m * t_n..(m + 1) * t_n];
             let stocks = &mut scratch.stocks[m * t_n..(m + 1) * t_n];
-            let never_cut = !cut_any.contains(&true);
-            let pol = match (&mp.calm, never_cut, rec_pol.is_none()) {
-                (Some((r, st)), true, true) => {
-                    stocks.copy_from_slice(st);
-                    r.clone()
-                }
-                _ => self.material(
+            // Months before the first cut and (without policy) after the last
+            // one are calm: no gap, and the same on every path (see `Calm`).
+            // A trace computes every month.
+            let calm = mp.calm.as_ref().filter(|_| rec_pol.is_none());
+            let (first, last) = match calm {
+                Some(_) => (
+                    cut_any.iter().position(|&c| c).unwrap_or(t_n),
+                    cut_any.iter().rposition(|&c| c).map_or(0, |l| l + 1),
+                ),
+                None => (0, t_n),
+            };
+            let pol = {
+                let mut st = match calm {
+                    Some(c) => {
+                        stocks[..first].copy_from_slice(&c.stocks[..first]);
+                        c.states[first]
+                    }
+                    None => self.start_state(mp, true),
+                };
+                self.advance(
                     mp,
                     (cuts, cut_any),
                     Some(&scratch.online),
+                    first..t_n,
+                    &mut st,
                     &mut scratch.short_any,
                     Some(stocks),
                     rec_pol.as_mut(),
-                ),
+                );
+                self.finish(st)
             };
-            // Without policy and without any cut this material is never short
-            // (share suppliers cover demand exactly): skip the loop unless a
-            // trace is asked for or capacity suppliers alone serve it.
-            let cf = if rec_cf.is_none() && mp.share_sum > 0.0 && never_cut {
+            let cf = if calm.is_some() && first >= last {
                 MatRun::default()
             } else {
-                self.material(
+                let mut st = self.start_state(mp, false);
+                self.advance(
                     mp,
                     (cuts, cut_any),
                     None,
+                    first..last,
+                    &mut st,
                     &mut scratch.short_any_cf,
                     None,
                     rec_cf.as_mut(),
-                )
+                );
+                self.finish(st)
             };
             if let (Some(tr), Some(a), Some(b)) = (trace.as_mut(), rec_pol, rec_cf) {
                 tr.push((a, b));
@@ -491,31 +595,60 @@ impl Plan {
         out
     }
 
-    /// One material over the horizon. `online = None` is the counterfactual
-    /// (no investments, no stockpile).
-    fn material(
+    /// The state before the first month. `policy = false` is the
+    /// counterfactual (no stockpile).
+    fn start_state(&self, mp: &MatPlan, policy: bool) -> State {
+        let stock = if policy {
+            mp.stock.as_ref().map_or(0.0, |s| s.initial)
+        } else {
+            0.0
+        };
+        State {
+            stock,
+            r: MatRun {
+                stock_initial: stock,
+                min_cover: f64::INFINITY,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    /// The run's result after its last month.
+    fn finish(&self, st: State) -> MatRun {
+        let mut r = st.r;
+        r.min_cover = r.min_cover.min(self.cover_cap);
+        r.stock_final = st.stock;
+        r
+    }
+
+    /// Months `months` of one material, from state `st`. `online = None` is
+    /// the counterfactual (no investments, no stockpile).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn advance(
         &self,
         mp: &MatPlan,
         (cuts, cut_any): (&[f64], &[bool]),
         online: Option<&[bool]>,
+        months: std::ops::Range<usize>,
+        st: &mut State,
         short_any: &mut [bool],
         mut stocks: Option<&mut [f64]>,
         mut rec: Option<&mut Vec<MonthRecord>>,
-    ) -> MatRun {
+    ) {
         let t_n = self.horizon as usize;
         let policy = online.is_some();
         let sp = if policy { mp.stock.as_ref() } else { None };
-        let mut stock = sp.map_or(0.0, |s| s.initial);
-        let mut r = MatRun {
-            stock_initial: stock,
-            min_cover: f64::INFINITY,
-            ..Default::default()
-        };
-        let mut age: u32 = 0;
-        let mut spell_short: u32 = 0;
-        let mut run: u32 = 0;
-        let mut budget_left = 0.0;
-        for t in 0..t_n {
+        let State {
+            mut stock,
+            mut budget_left,
+            mut age,
+            mut spell_short,
+            mut run,
+            mut r,
+        } = *st;
+        for t in months {
             let d = mp.demand[t];
             // 1. Nominal flows.
             let mut cap_total = mp.base_cap;
@@ -619,8 +752,8 @@ impl Plan {
             } else {
                 run = 0;
             }
-            if let Some(st) = stocks.as_deref_mut() {
-                st[t] = stock;
+            if let Some(out) = stocks.as_deref_mut() {
+                out[t] = stock;
             }
             if let Some(rv) = rec.as_deref_mut() {
                 rv.push(MonthRecord {
@@ -636,13 +769,18 @@ impl Plan {
                 });
             }
         }
-        r.min_cover = r.min_cover.min(self.cover_cap);
-        r.stock_final = stock;
-        r
+        *st = State {
+            stock,
+            budget_left,
+            age,
+            spell_short,
+            run,
+            r,
+        };
     }
 }
 
-#[derive(Clone, Default, Debug)]
+#[derive(Clone, Copy, Default, Debug)]
 struct MatRun {
     unmet: f64,
     short: bool,

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::binned::Binned;
 use crate::config::Config;
+use crate::fan::FanSketch;
 use crate::indicators::indicators;
 use crate::ratio::ratio_of_means;
 use crate::sim::{MatPath, Plan};
@@ -24,9 +25,6 @@ pub struct ChunkOut {
     pub mats: Vec<MatPath>,
     /// Per path: longest any-material spell with and without the policy.
     pub spells: Vec<(u32, u32)>,
-    /// End-of-month stocks of the materials with a stockpile: stockpile
-    /// material, then month, then path (so the fan reads contiguous slices).
-    pub stocks: Vec<f64>,
 }
 
 struct MatAcc {
@@ -61,7 +59,6 @@ pub struct Accumulator {
     tot_spell: Binned,
     tot_spell_cf: Binned,
     n: u64,
-    horizon: usize,
     cover_cap: f64,
 }
 
@@ -113,20 +110,20 @@ impl Accumulator {
             tot_spell: spell(),
             tot_spell_cf: spell(),
             n: 0,
-            horizon: t_n,
             cover_cap: cfg.cover_cap_days,
         }
     }
 
-    /// Add a batch of chunks (in path order). The stockpile fan is filled on
-    /// `workers` threads, each owning whole (material, month) histograms that
-    /// it fills in path order, so the result does not depend on `workers`.
-    pub fn absorb_batch(&mut self, chunks: &[ChunkOut], workers: usize) {
+    /// Add a batch of chunks (in path order); the fan comes from [`Accumulator::set_fan`].
+    pub fn absorb_batch(&mut self, chunks: &[ChunkOut]) {
         for c in chunks {
             self.absorb(c);
         }
-        let t_n = self.horizon;
-        let mut jobs: Vec<(usize, usize, &mut Binned)> = Vec::new();
+    }
+
+    /// Set the stockpile fan from the merged sketch of all paths (stockpile
+    /// materials in order).
+    pub fn set_fan(&mut self, fan: &FanSketch) {
         // Materials with a stockpile, in order, are exactly those with a fan.
         for (k, a) in self
             .mats
@@ -135,28 +132,12 @@ impl Accumulator {
             .enumerate()
         {
             for (t, h) in a.fan.iter_mut().enumerate() {
-                jobs.push((k, t, h));
+                *h = fan.binned(k, t);
             }
         }
-        let per = jobs.len().div_ceil(workers.max(1)).max(1);
-        std::thread::scope(|scope| {
-            for part in jobs.chunks_mut(per) {
-                scope.spawn(move || {
-                    for (k, t, h) in part.iter_mut() {
-                        for c in chunks {
-                            let n = c.spells.len();
-                            let base = (*k * t_n + *t) * n;
-                            for &x in &c.stocks[base..base + n] {
-                                h.add(x);
-                            }
-                        }
-                    }
-                });
-            }
-        });
     }
 
-    /// Add a chunk (chunks must come in path order); the fan is filled by [`Accumulator::absorb_batch`].
+    /// Add a chunk (chunks must come in path order).
     fn absorb(&mut self, c: &ChunkOut) {
         let m_n = self.mats.len();
         for (p, &(spell, spell_cf)) in c.spells.iter().enumerate() {
