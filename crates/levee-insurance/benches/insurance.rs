@@ -15,44 +15,14 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group};
 use levee_insurance::crplus::{CrObligor, loss_pmf_fft};
 use levee_insurance::{InsuranceModel, PortfolioSpec};
-use levee_scenario::Scenario;
-use levee_units::{Currency, YearMonth};
+use levee_units::YearMonth;
 
 fn model(policies: usize, method: &str) -> InsuranceModel {
     let spec = PortfolioSpec {
         policies,
         ..Default::default()
     };
-    let rows = levee_insurance::generate_portfolio(&spec, 7);
-    let dir = std::env::temp_dir().join(format!(
-        "levee-insurance-bench-{}-{method}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut csv = Vec::new();
-    levee_insurance::write_portfolio_csv(&rows, &mut csv).unwrap();
-    std::fs::write(dir.join("book.csv"), csv).unwrap();
-    let text = format!(
-        "[scenario]\nname = \"bench\"\ncurrency = \"JPY\"\n\n{}",
-        levee_insurance::section_toml(&spec, "book.csv", method)
-    );
-    let path = dir.join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    let sc = Scenario::load(&path).unwrap();
-    let ctx = levee_model::ScenarioContext {
-        fx: sc.fx(),
-        currency: Currency::JPY,
-        start: YearMonth::parse("2025-04").unwrap(),
-        horizon_months: 12,
-    };
-    let root = sc.root();
-    root.accept_all();
-    let sec = root.table("insurance").unwrap();
-    let m = InsuranceModel::from_scenario(&sec, &ctx).unwrap();
-    drop(sec);
-    drop(root);
-    sc.check().unwrap();
-    m
+    levee_insurance::synthetic_model(&spec, 7, method).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn plain_mc(c: &mut Criterion) {

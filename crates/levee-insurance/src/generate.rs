@@ -211,3 +211,56 @@ pub fn section_toml(spec: &PortfolioSpec, csv_path: &str, method: &str) -> Strin
     }
     s
 }
+
+/// A ready-to-run model of a generated portfolio with the matching section of
+/// [`section_toml`] (one-year horizon from April 2025, yen), for benchmarks
+/// and profiling. The portfolio is written to a temporary directory, read
+/// through the ordinary scenario reader, and the directory removed.
+///
+/// # Errors
+/// The scenario reader's messages if the generated scenario does not validate,
+/// or an I/O error's text.
+pub fn synthetic_model(
+    spec: &PortfolioSpec,
+    seed: u64,
+    method: &str,
+) -> Result<crate::InsuranceModel, String> {
+    let rows = generate_portfolio(spec, seed);
+    let dir = std::env::temp_dir().join(format!(
+        "levee-insurance-synthetic-{}-{seed}-{method}-{}",
+        std::process::id(),
+        spec.policies
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let result = (|| {
+        let mut csv = Vec::new();
+        write_portfolio_csv(&rows, &mut csv).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("book.csv"), csv).map_err(|e| e.to_string())?;
+        let text = format!(
+            "[scenario]\nname = \"synthetic\"\ncurrency = \"JPY\"\n\n{}",
+            section_toml(spec, "book.csv", method)
+        );
+        let path = dir.join("s.toml");
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        let sc = levee_scenario::Scenario::load(&path).map_err(|e| e.to_string())?;
+        let ctx = levee_model::ScenarioContext {
+            fx: sc.fx(),
+            currency: levee_units::Currency::JPY,
+            start: levee_units::YearMonth {
+                year: 2025,
+                month: 4,
+            },
+            horizon_months: 12,
+        };
+        let m = {
+            let root = sc.root();
+            root.accept_all();
+            root.table("insurance")
+                .and_then(|sec| crate::InsuranceModel::from_scenario(&sec, &ctx))
+        };
+        sc.check().map_err(|e| e.to_string())?;
+        m.ok_or_else(|| "the generated scenario has no [insurance] model".to_string())
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}

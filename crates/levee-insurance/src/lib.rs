@@ -24,6 +24,8 @@ pub mod special;
 pub mod tail;
 pub mod vasicek;
 
-pub use generate::{PortfolioSpec, generate_portfolio, section_toml, write_portfolio_csv};
+pub use generate::{
+    PortfolioSpec, generate_portfolio, section_toml, synthetic_model, write_portfolio_csv,
+};
 pub use model::{InsuranceModel, RunDetail};
 pub use report::{capacity, requirement};
