@@ -27,6 +27,20 @@ pub struct Material {
     pub substitution: f64,
 }
 
+impl Material {
+    /// Sum of the suppliers' shares (capacity suppliers count 0). Validation
+    /// keeps it within 1e-6 of 1; users normalise by it.
+    pub fn share_total(&self) -> f64 {
+        self.suppliers
+            .iter()
+            .map(|s| match s.flow {
+                Flow::Share(x) => x,
+                Flow::Capacity(_) => 0.0,
+            })
+            .sum()
+    }
+}
+
 /// How a supplier's normal flow is stated.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Flow {

@@ -27,14 +27,7 @@ pub fn supply_shares(m: &Material, d: f64) -> Vec<f64> {
             Flow::Share(_) => 0.0,
         })
         .sum();
-    let share_total: f64 = m
-        .suppliers
-        .iter()
-        .map(|s| match s.flow {
-            Flow::Share(x) => x,
-            Flow::Capacity(_) => 0.0,
-        })
-        .sum();
+    let share_total = m.share_total();
     let residual = (d - cap).max(0.0);
     let flows: Vec<f64> = m
         .suppliers

@@ -246,14 +246,7 @@ impl Plan {
                 .collect();
             // Shares are validated to sum to 1 within 1e-6; normalise them so
             // that an undisrupted month has no spurious gap of up to 1e-6·D.
-            let share_total: f64 = m
-                .suppliers
-                .iter()
-                .map(|s| match s.flow {
-                    Flow::Share(x) => x,
-                    Flow::Capacity(_) => 0.0,
-                })
-                .sum();
+            let share_total = m.share_total();
             let mut slots: Vec<SlotPlan> = m
                 .suppliers
                 .iter()
