@@ -72,6 +72,54 @@ impl Acc {
         self.ss = self.ss.saturating_add(q * q);
     }
 
+    /// Add the difference `q − qb` of two values quantised by [`quantise`]:
+    /// the same as `add_q(i128::from(q) - i128::from(qb))`, with the square
+    /// taken directly when the difference fits in an `i64` other than
+    /// `i64::MIN` (then the clamp of [`Acc::add_q`] leaves it unchanged).
+    ///
+    /// ```
+    /// use levee_funding::Acc;
+    /// let (mut a, mut b) = (Acc::default(), Acc::default());
+    /// for (x, y) in [(5, 9), (i64::MAX, -i64::MAX), (-3, -3)] {
+    ///     a.add_q(i128::from(x) - i128::from(y));
+    ///     b.add_diff64(x, y);
+    /// }
+    /// assert_eq!(a, b);
+    /// ```
+    #[inline]
+    pub fn add_diff64(&mut self, q: i64, qb: i64) {
+        match q.checked_sub(qb) {
+            Some(d) if d != i64::MIN => {
+                self.n += 1;
+                let d = i128::from(d);
+                self.s = self.s.wrapping_add(d);
+                self.ss = self.ss.saturating_add(d * d);
+            }
+            _ => self.add_q(i128::from(q) - i128::from(qb)),
+        }
+    }
+
+    /// Add the same quantised value `times` times: the same result as
+    /// `times` calls of [`Acc::add_q`] (integer sums; the squares are
+    /// non-negative, so their saturating sum is `min(times · q², i128::MAX)`
+    /// in any grouping). Used for amounts that are the same on every path.
+    ///
+    /// ```
+    /// use levee_funding::Acc;
+    /// let (mut a, mut b) = (Acc::default(), Acc::default());
+    /// for _ in 0..5 { a.add_q(-7); }
+    /// b.add_q_times(-7, 5);
+    /// assert_eq!(a, b);
+    /// assert_eq!((b.n, b.s, b.ss), (5, -35, 245));
+    /// ```
+    #[inline]
+    pub fn add_q_times(&mut self, q: i128, times: u64) {
+        self.n += times;
+        let k = i128::from(times);
+        self.s = self.s.wrapping_add(q.wrapping_mul(k));
+        self.ss = self.ss.saturating_add(square(q).saturating_mul(k));
+    }
+
     /// Add `v` quantised at `scale`.
     #[inline]
     pub fn add(&mut self, v: f64, scale: f64) {
@@ -171,6 +219,15 @@ impl RatioAcc {
     pub fn add_q64(&mut self, qx: i64, qy: i64) {
         self.x.add_q64(qx);
         self.y.add_q64(qy);
+        self.sxy = self.sxy.saturating_add(i128::from(qx) * i128::from(qy));
+    }
+
+    /// Only the cross product of [`RatioAcc::add_q64`]: for a chunk whose
+    /// `x` and `y` accumulators are filled elsewhere from the same values
+    /// (the simulation copies them from the project's `private` and
+    /// `public_used` sums at the chunk's end rather than adding every value twice).
+    #[inline]
+    pub(crate) fn add_product64(&mut self, qx: i64, qy: i64) {
         self.sxy = self.sxy.saturating_add(i128::from(qx) * i128::from(qy));
     }
 

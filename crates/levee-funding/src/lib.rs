@@ -21,6 +21,7 @@
 mod accum;
 mod calibration;
 mod fiscal;
+mod layout;
 mod lognormal;
 mod private;
 mod program;

@@ -104,10 +104,14 @@ pub struct ProjectPath {
 /// A project's plan as the simulation reads it on every path.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Plan {
-    /// [`Project::planned_cumulative`] by grid year.
-    pub cumulative: Vec<f64>,
     /// [`Project::planned_completion`].
     pub completion: f64,
+    /// By grid year: [`Project::planned_cumulative`] capped at the cost
+    /// estimate (the work the plan calls for by the end of the year).
+    pub capped: Vec<f64>,
+    /// By milestone: its threshold of cumulative work `progress · cost`
+    /// and that threshold less the snapping tolerance.
+    pub thresholds: Vec<(f64, f64)>,
 }
 
 /// Relative tolerance under which cumulative progress counts as reaching a threshold.
@@ -148,9 +152,20 @@ impl Project {
     /// The per-path constants of [`Project::simulate`] over `years` grid
     /// years, computed once per run by the simulation.
     pub(crate) fn plan(&self, years: usize) -> Plan {
+        let eps = SNAP * self.cost;
         Plan {
-            cumulative: (0..years).map(|t| self.planned_cumulative(t)).collect(),
+            capped: (0..years)
+                .map(|t| self.planned_cumulative(t).min(self.cost))
+                .collect(),
             completion: self.planned_completion(),
+            thresholds: self
+                .milestones
+                .iter()
+                .map(|m| {
+                    let thr = m.progress * self.cost;
+                    (thr, thr - eps)
+                })
+                .collect(),
         }
     }
 
@@ -167,62 +182,70 @@ impl Project {
         let total = self.cost;
         let eps = SNAP * total;
         let mut w = self.spent_to_date;
-        out.milestone_time.clear();
-        out.milestone_time.extend(self.milestones.iter().map(|m| {
-            if w >= m.progress * total - eps {
-                0.0
-            } else {
-                f64::INFINITY
-            }
-        }));
-        out.completion = (w >= total - eps).then_some(0.0);
-        out.cancelled_at = None;
+        // Overwritten in place (the buffer is reused from path to path).
+        out.milestone_time.resize(plan_of.thresholds.len(), 0.0);
+        for (mt, &(_, low)) in out.milestone_time.iter_mut().zip(&plan_of.thresholds) {
+            *mt = if w >= low { 0.0 } else { f64::INFINITY };
+        }
+        // Kept in locals while the years run (written to `out` at the end).
+        let mut completion = (w >= total - eps).then_some(0.0);
+        let mut cancelled_at = None;
         let (mut reserve, mut public_disbursed, mut public_used, mut private, mut lapsed) =
             (self.reserve_at_start, self.reserve_at_start, 0.0, 0.0, 0.0);
-        for (t, &d) in disbursed.iter().enumerate() {
+        // Years while the project is live (neither complete nor cancelled).
+        let mut t = 0;
+        while t < years && completion.is_none() && cancelled_at.is_none() {
+            let d = disbursed[t];
             reserve += d;
             public_disbursed += d;
-            if out.completion.is_none() && out.cancelled_at.is_none() {
-                let plan = plan_of
-                    .cumulative
-                    .get(t)
-                    .copied()
-                    .unwrap_or_else(|| self.planned_cumulative(t))
-                    .min(total);
-                let desired = (plan - w).max(0.0).min(self.capacity).min(total - w);
-                let m = multiplier.get(t).copied().unwrap_or(1.0);
-                let y = year_step(desired, cost_factor, self.public_share, reserve, m);
-                reserve -= y.public_used;
-                public_used += y.public_used;
-                private += y.private;
-                let before = w;
-                w += y.progress;
-                if y.progress > 0.0 {
-                    let start = 12.0 * t as f64;
-                    for (k, ms) in self.milestones.iter().enumerate() {
-                        let thr = ms.progress * total;
-                        if out.milestone_time[k].is_infinite() && w >= thr - eps {
-                            out.milestone_time[k] =
-                                start + 12.0 * ((thr - before) / y.progress).clamp(0.0, 1.0);
-                        }
-                    }
-                    if w >= total - eps {
-                        out.completion =
-                            Some(start + 12.0 * ((total - before) / y.progress).clamp(0.0, 1.0));
-                        w = total;
+            let plan = plan_of
+                .capped
+                .get(t)
+                .copied()
+                .unwrap_or_else(|| self.planned_cumulative(t).min(total));
+            let desired = (plan - w).max(0.0).min(self.capacity).min(total - w);
+            let m = multiplier.get(t).copied().unwrap_or(1.0);
+            let y = year_step(desired, cost_factor, self.public_share, reserve, m);
+            reserve -= y.public_used;
+            public_used += y.public_used;
+            private += y.private;
+            let before = w;
+            w += y.progress;
+            if y.progress > 0.0 {
+                let start = 12.0 * t as f64;
+                for (mt, &(thr, low)) in out.milestone_time.iter_mut().zip(&plan_of.thresholds) {
+                    if mt.is_infinite() && w >= low {
+                        *mt = start + 12.0 * ((thr - before) / y.progress).clamp(0.0, 1.0);
                     }
                 }
-                if let Some(limit) = self.cancel_shortfall
-                    && out.completion.is_none()
-                    && plan - w > limit
-                {
-                    out.cancelled_at = Some(t);
+                if w >= total - eps {
+                    completion =
+                        Some(start + 12.0 * ((total - before) / y.progress).clamp(0.0, 1.0));
+                    w = total;
                 }
+            }
+            if let Some(limit) = self.cancel_shortfall
+                && completion.is_none()
+                && plan - w > limit
+            {
+                cancelled_at = Some(t);
             }
             let lapse = reserve * self.reserve_lapse;
             reserve -= lapse;
             lapsed += lapse;
+            t += 1;
         }
+        // The remaining years only move money: the same operations as a
+        // live year's first and last lines.
+        for &d in &disbursed[t..] {
+            reserve += d;
+            public_disbursed += d;
+            let lapse = reserve * self.reserve_lapse;
+            reserve -= lapse;
+            lapsed += lapse;
+        }
+        out.completion = completion;
+        out.cancelled_at = cancelled_at;
         let horizon = 12.0 * years as f64;
         let planned = plan_of.completion;
         let end = match (out.completion, out.cancelled_at) {

@@ -6,8 +6,11 @@ use levee_engine::Simulation;
 use levee_rng::{Stream, normal_inv_cdf};
 use levee_stats::Histogram;
 
+use crate::layout::Layout;
 use crate::program::FactorCache;
-use crate::{Acc, FundingModel, ProjectPath, RatioAcc, YearDraws, lognormal};
+use crate::{
+    Acc, FundingModel, ProjectPath, RatioAcc, YearDraws, lognormal_sigma, lognormal_with_sigma,
+};
 
 /// Money is accumulated to the nearest yen (reporting-currency unit).
 pub(crate) const MONEY: f64 = 1.0;
@@ -42,6 +45,9 @@ pub(crate) struct FundingSim<'a> {
     pub(crate) model: &'a FundingModel,
     program_streams: Vec<Stream>,
     cost_streams: Vec<Stream>,
+    /// Lognormal `σ` of each project's cost factor, computed once per run
+    /// ([`lognormal_with_sigma`] with it is bit-identical to [`lognormal`]).
+    cost_sigmas: Vec<f64>,
     max_programs: usize,
     /// Private commitment multiplier by regime, project and grid year.
     multipliers: Vec<Vec<Vec<f64>>>,
@@ -61,6 +67,52 @@ pub(crate) struct FundingSim<'a> {
     project_src: Vec<Vec<Option<usize>>>,
     /// Lognormal `σ`s by regime and program.
     sigmas: Vec<Vec<crate::Sigmas>>,
+    /// Distinct lines and project simulations (see [`Layout`]).
+    layout: Layout,
+    /// By line job: the quantised amounts of a constant line (the same on
+    /// every path), added once per chunk in [`FundingSim::finish`].
+    const_lines: Vec<Option<ConstLine>>,
+}
+
+/// The quantised amounts of a line that are the same on every path.
+#[derive(Clone, Debug)]
+struct ConstLine {
+    appropriated: Vec<i128>,
+    disbursed: Vec<i128>,
+    totals: LineQ,
+}
+
+/// Quantise a line's appropriations and payments on one path: add them to
+/// the per-year sums and return the path's totals.
+#[inline]
+fn tally_line(
+    app: &[f64],
+    outl: &[f64],
+    appropriated: &mut [i128],
+    disbursed: &mut [i128],
+) -> LineQ {
+    let (mut appq, mut paid) = (0i128, 0i128);
+    for (((&a, &o), sa), so) in app
+        .iter()
+        .zip(outl)
+        .zip(appropriated.iter_mut())
+        .zip(disbursed.iter_mut())
+    {
+        let qa = crate::quantise(a, MONEY);
+        let qo = crate::quantise(o, MONEY);
+        // At most `MAX_PATHS` = 10⁸ < 2²⁷ terms of magnitude < 2⁶³: these
+        // sums stay below 2⁹⁰ and never reach the saturation of
+        // `saturating_add`, so a plain add gives the same value.
+        *sa = sa.wrapping_add(qa);
+        *so = so.wrapping_add(qo);
+        appq += qa;
+        paid += qo;
+    }
+    LineQ {
+        appropriated: appq,
+        paid,
+        realized_cv: crate::quantise(realized_cv(app), RATIO),
+    }
 }
 
 /// Accumulators of one project in one regime.
@@ -99,6 +151,11 @@ pub(crate) struct ProgramAcc {
 /// Paired differences (regime − baseline) for one project.
 #[derive(Clone, Debug)]
 pub(crate) struct PairAcc {
+    /// Per-chunk counts of the paths on which the indicator difference is
+    /// `+1` and `−1`, by milestone then completed, cancelled: folded into
+    /// `on_time`, `completed` and `cancelled` at the chunk's end (a ±1
+    /// difference adds ±1 to the sum and 1 to the sum of squares).
+    pub signs: Vec<[u64; 2]>,
     pub on_time: Vec<Acc>,
     pub completed: Acc,
     pub cancelled: Acc,
@@ -297,17 +354,30 @@ impl<'a> FundingSim<'a> {
                 }
             }) && multiplier_bits(r0, i) == multiplier_bits(r, i)
         };
-        let project_src = (0..model.regimes.len())
+        let project_src: Vec<Vec<Option<usize>>> = (0..model.regimes.len())
             .map(|r| {
                 (0..model.projects.len())
                     .map(|i| (0..r).find(|&r0| same_funding(r0, r, i)))
                     .collect()
             })
             .collect();
-        FundingSim {
+        let sigmas: Vec<Vec<crate::Sigmas>> = model
+            .regimes
+            .iter()
+            .map(|g| g.programs.iter().map(|p| p.sigmas()).collect())
+            .collect();
+        let layout = Layout::new(model, &program_src, &project_src, &sigmas);
+        let mut sim = FundingSim {
+            layout,
+            const_lines: Vec::new(),
             model,
             project_src,
             program_streams: (0..max_programs as u64).map(|q| ps.sub(q)).collect(),
+            cost_sigmas: model
+                .projects
+                .iter()
+                .map(|p| lognormal_sigma(p.cost_cv))
+                .collect(),
             cost_streams: (0..model.projects.len() as u64)
                 .map(|i| cs.sub(i))
                 .collect(),
@@ -328,11 +398,7 @@ impl<'a> FundingSim<'a> {
                 .collect(),
             plans: model.projects.iter().map(|p| p.plan(years)).collect(),
             program_src,
-            sigmas: model
-                .regimes
-                .iter()
-                .map(|g| g.programs.iter().map(|p| p.sigmas()).collect())
-                .collect(),
+            sigmas,
             multipliers: model
                 .support
                 .iter()
@@ -342,7 +408,33 @@ impl<'a> FundingSim<'a> {
                         .collect()
                 })
                 .collect(),
-        }
+        };
+        // The constant lines' amounts, as on any path.
+        let sc = sim.scratch();
+        sim.const_lines = sim
+            .layout
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(l, job)| {
+                job.constant.then(|| {
+                    let span = l * years..(l + 1) * years;
+                    let (mut appropriated, mut disbursed) = (vec![0; years], vec![0; years]);
+                    let totals = tally_line(
+                        &sc.app[span.clone()],
+                        &sc.outl[span],
+                        &mut appropriated,
+                        &mut disbursed,
+                    );
+                    ConstLine {
+                        appropriated,
+                        disbursed,
+                        totals,
+                    }
+                })
+            })
+            .collect();
+        sim
     }
 
     pub(crate) fn empty_chunk(&self, capacity: usize) -> ChunkAcc {
@@ -373,6 +465,7 @@ impl<'a> FundingSim<'a> {
             }
         };
         let pair_acc = |i: usize| PairAcc {
+            signs: vec![[0; 2]; m.projects[i].milestones.len() + 2],
             on_time: vec![Acc::default(); m.projects[i].milestones.len()],
             completed: Acc::default(),
             cancelled: Acc::default(),
@@ -422,240 +515,250 @@ impl<'a> FundingSim<'a> {
         }
     }
 
-    /// Simulate path `path` in every regime into `out` (buffers reused).
-    pub(crate) fn path_into(&self, path: u64, sc: &mut Scratch, out: &mut PathResult) {
+    /// Appropriations and payments of line job `l` on the path whose draws
+    /// and factor caches are `draws`, `factors` (the line's program position).
+    fn line_amounts(
+        &self,
+        l: usize,
+        draws: &[YearDraws],
+        factors: &mut [FactorCache],
+        app: &mut [f64],
+        outl: &mut [f64],
+    ) {
+        let job = &self.layout.lines[l];
+        let p = &self.model.regimes[job.r].programs[job.q];
+        let sig = &self.sigmas[job.r][job.q];
+        for (t, ((a, fixed), (d, c))) in app
+            .iter_mut()
+            .zip(&job.fixed)
+            .zip(draws.iter().zip(factors.iter_mut()))
+            .enumerate()
+        {
+            *a = match *fixed {
+                Some(v) => v,
+                None => p.appropriation_cached(t, d, sig, c),
+            };
+        }
+        outl.fill(0.0);
+        for (t, &a) in app.iter().enumerate() {
+            // Adding `d · 0 = ±0` leaves a sum that starts at +0 unchanged.
+            if a != 0.0 {
+                for (o, d) in outl[t..].iter_mut().zip(&p.disbursement) {
+                    *o += d * a;
+                }
+            }
+        }
+    }
+
+    /// Simulate path `path` in every regime into the scratch buffers: each
+    /// distinct line's appropriations and payments and each distinct project
+    /// simulation's outcome (see [`Layout`]).
+    pub(crate) fn path_into(&self, path: u64, sc: &mut Scratch) {
         let m = self.model;
         let years = m.grid.years;
-        let np = m.projects.len();
-        sc.draws.clear();
         for (q, s) in self.program_streams.iter().enumerate() {
             for t in 0..years {
                 let need = self.blocks[q * years + t];
-                sc.draws
-                    .push(YearDraws::blocks(s, path, m.grid.year(t).year, need));
+                sc.draws[q * years + t] = YearDraws::blocks(s, path, m.grid.year(t).year, need);
             }
         }
-        sc.factors.clear();
-        sc.factors
-            .resize(self.max_programs * years, FactorCache::default());
-        out.cost_factors.clear();
-        for (i, p) in m.projects.iter().enumerate() {
-            let f = if p.cost_cv > 0.0 {
-                lognormal(
-                    1.0,
-                    p.cost_cv,
-                    normal_inv_cdf(self.cost_streams[i].uniform(path, 0, 0)),
-                )
+        sc.factors.fill(FactorCache::default());
+        for (((f, p), s), &sigma) in sc
+            .cost_factors
+            .iter_mut()
+            .zip(&m.projects)
+            .zip(&self.cost_streams)
+            .zip(&self.cost_sigmas)
+        {
+            // `lognormal(1, cv, z)` with its `σ` computed once.
+            *f = if p.cost_cv > 0.0 {
+                lognormal_with_sigma(1.0, sigma, normal_inv_cdf(s.uniform(path, 0, 0)))
             } else {
                 1.0
             };
-            out.cost_factors.push(f);
         }
-        out.regimes
-            .resize_with(m.regimes.len(), RegimePath::default);
-        for (r, g) in m.regimes.iter().enumerate() {
-            let (done, rest) = out.regimes.split_at_mut(r);
-            let rp = &mut rest[0];
-            rp.appropriations.resize_with(g.programs.len(), Vec::new);
-            rp.total_by_year.clear();
-            rp.total_by_year.resize(years, 0.0);
-            rp.outlays.resize_with(g.programs.len(), Vec::new);
-            for (q, p) in g.programs.iter().enumerate() {
-                let app = &mut rp.appropriations[q];
-                let outl = &mut rp.outlays[q];
-                if let Some(r0) = self.program_src[r][q] {
-                    // The same line on the same draws: same amounts.
-                    app.clone_from(&done[r0].appropriations[q]);
-                    outl.clone_from(&done[r0].outlays[q]);
-                    for (x, a) in rp.total_by_year.iter_mut().zip(app.iter()) {
-                        *x += a;
-                    }
-                    continue;
-                }
-                let sig = &self.sigmas[r][q];
-                let draws = &sc.draws[q * years..(q + 1) * years];
-                let factors = &mut sc.factors[q * years..(q + 1) * years];
-                app.clear();
-                app.extend(
-                    draws
-                        .iter()
-                        .zip(factors.iter_mut())
-                        .enumerate()
-                        .map(|(t, (d, c))| p.appropriation_cached(t, d, sig, c)),
-                );
-                outl.clear();
-                outl.resize(years, 0.0);
-                for (t, (&a, x)) in app.iter().zip(rp.total_by_year.iter_mut()).enumerate() {
-                    *x += a;
-                    // Adding `d · 0 = ±0` leaves a sum that starts at +0 unchanged.
-                    if a != 0.0 {
-                        for (o, d) in outl[t..].iter_mut().zip(&p.disbursement) {
-                            *o += d * a;
-                        }
-                    }
+        for (l, job) in self.layout.lines.iter().enumerate() {
+            if job.constant {
+                // Filled once, when the scratch buffers were made.
+                continue;
+            }
+            let span = l * years..(l + 1) * years;
+            let cells = job.q * years..(job.q + 1) * years;
+            self.line_amounts(
+                l,
+                &sc.draws[cells.clone()],
+                &mut sc.factors[cells],
+                &mut sc.app[span.clone()],
+                &mut sc.outl[span],
+            );
+        }
+        for (s, job) in self.layout.projects.iter().enumerate() {
+            // Slices of equal length, indexed by year: no bounds checks, and
+            // the years are independent sums (each in line order).
+            let disb = &mut sc.disb[..years];
+            disb.fill(0.0);
+            for &(a, l) in &job.funding {
+                let outl = &sc.outl[l * years..(l + 1) * years];
+                for t in 0..years {
+                    disb[t] += a * outl[t];
                 }
             }
-            rp.projects.resize_with(np, ProjectPath::default);
-            for (i, proj) in m.projects.iter().enumerate() {
-                if let Some(r0) = self.project_src[r][i] {
-                    // Funded the same way as in an earlier regime: same outcome.
-                    rp.projects[i].clone_from(&done[r0].projects[i]);
-                    continue;
-                }
-                sc.disb.clear();
-                sc.disb.resize(years, 0.0);
-                for (q, p) in g.programs.iter().enumerate() {
-                    let a = p.allocation.get(i).copied().unwrap_or(0.0);
-                    if a > 0.0 {
-                        for (d, o) in sc.disb.iter_mut().zip(&rp.outlays[q]) {
-                            *d += a * o;
-                        }
-                    }
-                }
-                proj.simulate_with_plan(
-                    out.cost_factors[i],
-                    &sc.disb,
-                    &self.multipliers[r][i],
-                    &self.plans[i],
-                    &mut rp.projects[i],
-                );
+            m.projects[job.i].simulate_with_plan(
+                sc.cost_factors[job.i],
+                &sc.disb,
+                &self.multipliers[job.r][job.i],
+                &self.plans[job.i],
+                &mut sc.projects[s],
+            );
+        }
+    }
+
+    /// Total appropriation of regime `r` by grid year on the path in `sc`,
+    /// summed over its lines in program order.
+    fn regime_total(&self, sc: &Scratch, r: usize, out: &mut [f64]) {
+        let years = self.model.grid.years;
+        out.fill(0.0);
+        for &l in &self.layout.line_of[r] {
+            for (x, a) in out.iter_mut().zip(&sc.app[l * years..(l + 1) * years]) {
+                *x += a;
             }
         }
     }
 
     pub(crate) fn path(&self, path: u64) -> PathResult {
-        let mut out = PathResult::default();
-        self.path_into(path, &mut Scratch::default(), &mut out);
-        out
+        let m = self.model;
+        let years = m.grid.years;
+        let mut sc = self.scratch();
+        self.path_into(path, &mut sc);
+        let span = |l: usize| l * years..(l + 1) * years;
+        let regimes = (0..m.regimes.len())
+            .map(|r| {
+                let mut total_by_year = vec![0.0; years];
+                self.regime_total(&sc, r, &mut total_by_year);
+                let lines = &self.layout.line_of[r];
+                RegimePath {
+                    appropriations: lines.iter().map(|&l| sc.app[span(l)].to_vec()).collect(),
+                    outlays: lines.iter().map(|&l| sc.outl[span(l)].to_vec()).collect(),
+                    total_by_year,
+                    projects: self.layout.project_of[r]
+                        .iter()
+                        .map(|&s| sc.projects[s].clone())
+                        .collect(),
+                }
+            })
+            .collect();
+        PathResult {
+            regimes,
+            cost_factors: sc.cost_factors.clone(),
+        }
     }
 
-    fn accumulate(&self, res: &PathResult, sc: &mut Scratch, acc: &mut ChunkAcc) {
+    fn accumulate(&self, sc: &mut Scratch, acc: &mut ChunkAcc) {
         let m = self.model;
-        let np = m.projects.len();
+        let years = m.grid.years;
+        let lay = &self.layout;
         acc.n += 1;
-        // Quantise each project outcome once (copied outcomes copy theirs).
-        sc.quantised.clear();
-        for (r, rp) in res.regimes.iter().enumerate().take(m.regimes.len()) {
-            for (i, o) in rp.projects.iter().enumerate().take(np) {
-                let q = match self.project_src[r][i] {
-                    Some(r0) => sc.quantised[r0 * np + i],
-                    None => Quantised::of(o),
-                };
-                sc.quantised.push(q);
+        // Quantise each distinct project outcome once.
+        for (q, o) in sc.quantised.iter_mut().zip(&sc.projects) {
+            *q = Quantised::of(o);
+        }
+        for (s, job) in lay.projects.iter().enumerate() {
+            let proj = &m.projects[job.i];
+            let o = &sc.projects[s];
+            let a = &mut acc.projects[job.r][job.i];
+            for (k, ms) in proj.milestones.iter().enumerate() {
+                let t = o.milestone_time[k];
+                if t.is_finite() {
+                    a.reached[k] += 1;
+                    if t == 0.0 || t <= ms.target_offset + 1e-9 {
+                        a.on_time[k] += 1;
+                    }
+                }
             }
+            let q = &sc.quantised[s];
+            if let Some(c) = o.completion {
+                a.completed += 1;
+                // A completion at the exact end of a month belongs to that month.
+                a.completion_hist.add(c - 1e-9);
+                a.delay_hist.add(o.delay_months);
+                // `q.delay` is `quantise64(o.delay_months, MONTHS)`.
+                a.delay_completed.add_q64(q.delay);
+            }
+            if o.cancelled_at.is_some() {
+                a.cancelled += 1;
+            }
+            a.delay.add_q64(q.delay);
+            a.carrying.add_q64(q.carrying);
+            a.overrun.add_q64(q.overrun);
+            a.public_used.add_q64(q.public_used);
+            a.public_disbursed.add_q64(q.public_disbursed);
+            a.private.add_q64(q.private);
+            a.lapsed.add_q64(q.lapsed);
+            a.unspent.add_q64(q.unspent);
+            a.market_loss.add_q64(q.market_loss);
+            // `leverage.x` and `.y` are the `private` and `public_used`
+            // sums: copied in `finish`.
+            a.leverage.add_product64(q.private, q.public_used);
+            if let Some(bs) = job.pair_with {
+                let b = &sc.projects[bs];
+                let pa = &mut acc.pairs[job.r][job.i];
+                let nm = proj.milestones.len();
+                let count = |c: &mut [u64; 2], x: bool, y: bool| {
+                    c[0] += u64::from(x & !y);
+                    c[1] += u64::from(!x & y);
+                };
+                for ((c, ms), (&t, &tb)) in pa.signs[..nm]
+                    .iter_mut()
+                    .zip(&proj.milestones)
+                    .zip(o.milestone_time.iter().zip(&b.milestone_time))
+                {
+                    let ind = |t: f64| t == 0.0 || t <= ms.target_offset + 1e-9;
+                    count(c, ind(t), ind(tb));
+                }
+                if let [.., c_done, c_cancel] = &mut pa.signs[..] {
+                    count(c_done, o.completion.is_some(), b.completion.is_some());
+                    count(c_cancel, o.cancelled_at.is_some(), b.cancelled_at.is_some());
+                }
+                let qb = &sc.quantised[bs];
+                pa.delay.add_diff64(q.delay, qb.delay);
+                pa.public_used.add_diff64(q.public_used, qb.public_used);
+                pa.private.add_diff64(q.private, qb.private);
+                pa.overrun.add_diff64(q.overrun, qb.overrun);
+                pa.market_loss.add_diff64(q.market_loss, qb.market_loss);
+            }
+        }
+        // Quantised appropriations and payments of each distinct line that
+        // is not constant (constant lines are added once per chunk).
+        for (l, job) in lay.lines.iter().enumerate() {
+            if job.constant {
+                continue;
+            }
+            let pa = &mut acc.programs[job.r][job.q];
+            let span = l * years..(l + 1) * years;
+            let s = tally_line(
+                &sc.app[span.clone()],
+                &sc.outl[span],
+                &mut pa.appropriated,
+                &mut pa.disbursed,
+            );
+            sc.lines[l] = s;
+            pa.total.add_q(s.appropriated);
+            pa.undisbursed.add_q(s.appropriated - s.paid);
+            pa.realized_cv.add_q(s.realized_cv);
         }
         let mut totals = [0i128; crate::MAX_REGIMES];
-        for (r, rp) in res.regimes.iter().enumerate().take(m.regimes.len()) {
-            for (i, proj) in m.projects.iter().enumerate() {
-                if self.project_src[r][i].is_some() {
-                    // Same as an earlier regime on every path: copied in `finish`.
-                    continue;
-                }
-                let o = &rp.projects[i];
-                let a = &mut acc.projects[r][i];
-                for (k, ms) in proj.milestones.iter().enumerate() {
-                    let t = o.milestone_time[k];
-                    if t.is_finite() {
-                        a.reached[k] += 1;
-                        if t == 0.0 || t <= ms.target_offset + 1e-9 {
-                            a.on_time[k] += 1;
-                        }
-                    }
-                }
-                if let Some(c) = o.completion {
-                    a.completed += 1;
-                    // A completion at the exact end of a month belongs to that month.
-                    a.completion_hist.add(c - 1e-9);
-                    a.delay_hist.add(o.delay_months);
-                    a.delay_completed
-                        .add_q64(crate::accum::quantise64(o.delay_months, MONTHS));
-                }
-                if o.cancelled_at.is_some() {
-                    a.cancelled += 1;
-                }
-                let q = &sc.quantised[r * np + i];
-                a.delay.add_q64(q.delay);
-                a.carrying.add_q64(q.carrying);
-                a.overrun.add_q64(q.overrun);
-                a.public_used.add_q64(q.public_used);
-                a.public_disbursed.add_q64(q.public_disbursed);
-                a.private.add_q64(q.private);
-                a.lapsed.add_q64(q.lapsed);
-                a.unspent.add_q64(q.unspent);
-                a.market_loss.add_q64(q.market_loss);
-                a.leverage.add_q64(q.private, q.public_used);
-                if r != m.baseline && !self.same_as_baseline(r, i) {
-                    let b = &res.regimes[m.baseline].projects[i];
-                    let pa = &mut acc.pairs[r][i];
-                    for (k, ms) in proj.milestones.iter().enumerate() {
-                        let ind = |t: f64| i128::from(t == 0.0 || t <= ms.target_offset + 1e-9);
-                        pa.on_time[k].add_q(ind(o.milestone_time[k]) - ind(b.milestone_time[k]));
-                    }
-                    pa.completed.add_q(
-                        i128::from(o.completion.is_some()) - i128::from(b.completion.is_some()),
-                    );
-                    pa.cancelled.add_q(
-                        i128::from(o.cancelled_at.is_some()) - i128::from(b.cancelled_at.is_some()),
-                    );
-                    let qb = &sc.quantised[m.baseline * np + i];
-                    pa.delay.add_q(i128::from(q.delay) - i128::from(qb.delay));
-                    pa.public_used
-                        .add_q(i128::from(q.public_used) - i128::from(qb.public_used));
-                    pa.private
-                        .add_q(i128::from(q.private) - i128::from(qb.private));
-                    pa.overrun
-                        .add_q(i128::from(q.overrun) - i128::from(qb.overrun));
-                    pa.market_loss
-                        .add_q(i128::from(q.market_loss) - i128::from(qb.market_loss));
-                }
-            }
-            // Quantised appropriations and payments of each line, computed
-            // once per distinct line.
-            let base = r * self.max_programs;
-            for (q, pa) in acc.programs[r].iter_mut().enumerate() {
-                if let Some(r0) = self.program_src[r][q] {
-                    // The same line as in an earlier regime: the same values,
-                    // and its accumulators are copied in `finish`.
-                    let s = sc.lines[r0 * self.max_programs + q];
-                    sc.lines[base + q] = s;
-                    totals[r] += s.appropriated;
-                    continue;
-                }
-                let app = &rp.appropriations[q];
-                let (mut appq, mut paid) = (0i128, 0i128);
-                for (t, (&a, &o)) in app.iter().zip(&rp.outlays[q]).enumerate() {
-                    let qa = crate::quantise(a, MONEY);
-                    let qo = crate::quantise(o, MONEY);
-                    // At most `MAX_PATHS` = 10⁸ < 2²⁷ terms of magnitude
-                    // < 2⁶³: these sums stay below 2⁹⁰ and never reach the
-                    // saturation of `saturating_add`, so a plain add gives
-                    // the same value.
-                    pa.appropriated[t] = pa.appropriated[t].wrapping_add(qa);
-                    pa.disbursed[t] = pa.disbursed[t].wrapping_add(qo);
-                    appq += qa;
-                    paid += qo;
-                }
-                let s = LineQ {
-                    appropriated: appq,
-                    paid,
-                    realized_cv: crate::quantise(realized_cv(app), RATIO),
-                };
-                sc.lines[base + q] = s;
-                totals[r] += s.appropriated;
-                pa.total.add_q(s.appropriated);
-                pa.undisbursed.add_q(s.appropriated - s.paid);
-                pa.realized_cv.add_q(s.realized_cv);
-            }
+        for (t, of) in totals.iter_mut().zip(&lay.line_of) {
+            *t = of.iter().map(|&l| sc.lines[l].appropriated).sum();
         }
+        let mut total = std::mem::take(&mut sc.total);
         for r in 0..m.regimes.len() {
             acc.total_diff[r].add_q(totals[r] - totals[m.baseline]);
-            acc.regime_cv[r].add_q64(crate::accum::quantise64(
-                realized_cv(&res.regimes[r].total_by_year),
-                RATIO,
-            ));
+            self.regime_total(sc, r, &mut total);
+            acc.regime_cv[r].add_q64(crate::accum::quantise64(realized_cv(&total), RATIO));
         }
-        for (i, _) in m.projects.iter().enumerate() {
-            let b = &res.regimes[m.baseline].projects[i];
+        sc.total = total;
+        for (i, &s) in lay.project_of[m.baseline].iter().enumerate() {
+            let b = &sc.projects[s];
             acc.columns[2 * i].push(b.delay_months);
             acc.columns[2 * i + 1].push(b.private);
         }
@@ -681,6 +784,44 @@ impl<'a> FundingSim<'a> {
     /// and paired differences that are exactly zero on every path.
     fn finish(&self, acc: &mut ChunkAcc) {
         let m = self.model;
+        for job in &self.layout.projects {
+            let a = &mut acc.projects[job.r][job.i];
+            a.leverage.x = a.private;
+            a.leverage.y = a.public_used;
+            if job.pair_with.is_some() {
+                let pa = &mut acc.pairs[job.r][job.i];
+                let signs = std::mem::take(&mut pa.signs);
+                let targets = pa
+                    .on_time
+                    .iter_mut()
+                    .chain([&mut pa.completed, &mut pa.cancelled]);
+                for (x, &[plus, minus]) in targets.zip(&signs) {
+                    let (plus, minus) = (i128::from(plus), i128::from(minus));
+                    x.merge(&Acc {
+                        n: acc.n,
+                        s: plus - minus,
+                        ss: plus + minus,
+                    });
+                }
+                pa.signs = vec![[0; 2]; signs.len()];
+            }
+        }
+        for (job, c) in self.layout.lines.iter().zip(&self.const_lines) {
+            let Some(c) = c else { continue };
+            // The same values on each of the chunk's paths.
+            let n = acc.n;
+            let pa = &mut acc.programs[job.r][job.q];
+            for (x, q) in pa.appropriated.iter_mut().zip(&c.appropriated) {
+                *x = x.wrapping_add(q.wrapping_mul(i128::from(n)));
+            }
+            for (x, q) in pa.disbursed.iter_mut().zip(&c.disbursed) {
+                *x = x.wrapping_add(q.wrapping_mul(i128::from(n)));
+            }
+            let s = c.totals;
+            pa.total.add_q_times(s.appropriated, n);
+            pa.undisbursed.add_q_times(s.appropriated - s.paid, n);
+            pa.realized_cv.add_q_times(s.realized_cv, n);
+        }
         for r in 0..m.regimes.len() {
             for i in 0..m.projects.len() {
                 if let Some(r0) = self.project_src[r][i] {
@@ -722,15 +863,43 @@ impl<'a> FundingSim<'a> {
         }
     }
 
-    /// Scratch buffers sized for this model.
+    /// Scratch buffers sized for this model, with the amounts of the
+    /// constant lines filled in (they are the same on every path).
     fn scratch(&self) -> Scratch {
         let m = self.model;
-        let lines = m.regimes.len() * self.max_programs;
-        Scratch {
-            draws: Vec::with_capacity(self.max_programs * m.grid.years),
-            lines: vec![LineQ::default(); lines],
-            ..Scratch::default()
+        let years = m.grid.years;
+        let nl = self.layout.lines.len();
+        let np = self.layout.projects.len();
+        let mut sc = Scratch {
+            // Placeholders (0.5, no Philox block): overwritten on every path.
+            draws: vec![
+                YearDraws::blocks(&Stream::new(0, ""), 0, 0, [false; 3]);
+                self.max_programs * years
+            ],
+            factors: vec![FactorCache::default(); self.max_programs * years],
+            app: vec![0.0; nl * years],
+            outl: vec![0.0; nl * years],
+            disb: vec![0.0; years],
+            total: vec![0.0; years],
+            cost_factors: vec![1.0; m.projects.len()],
+            projects: vec![ProjectPath::default(); np],
+            quantised: vec![Quantised::default(); np],
+            lines: vec![LineQ::default(); nl],
+        };
+        for (l, job) in self.layout.lines.iter().enumerate() {
+            if let Some(c) = self.const_lines.get(l).and_then(Option::as_ref) {
+                sc.lines[l] = c.totals;
+            }
+            if job.constant {
+                // Every year is fixed: the draws and caches are not read.
+                let mut factors = vec![FactorCache::default(); years];
+                let draws = vec![YearDraws::blocks(&Stream::new(0, ""), 0, 0, [false; 3]); years];
+                let span = l * years..(l + 1) * years;
+                let (app, outl) = (&mut sc.app[span.clone()], &mut sc.outl[span]);
+                self.line_amounts(l, &draws, &mut factors, app, outl);
+            }
         }
+        sc
     }
 }
 
@@ -752,15 +921,27 @@ pub(crate) struct LineQ {
 }
 
 /// Buffers reused from path to path within a chunk.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Scratch {
+    /// `[program position · years + year]`.
     draws: Vec<YearDraws>,
+    /// `[program position · years + year]`.
     factors: Vec<FactorCache>,
+    /// Appropriations by line job and year: `[line · years + year]`.
+    app: Vec<f64>,
+    /// Payments by line job and year: `[line · years + year]`.
+    outl: Vec<f64>,
     /// Disbursements to one project by year.
     disb: Vec<f64>,
-    /// `[regime · projects + project]`.
+    /// A regime's total appropriation by year.
+    total: Vec<f64>,
+    /// Cost factor of each project.
+    cost_factors: Vec<f64>,
+    /// Outcome of each project job.
+    projects: Vec<ProjectPath>,
+    /// Quantised outcome of each project job.
     quantised: Vec<Quantised>,
-    /// `[regime · max_programs + program]`.
+    /// Quantised totals of each line job.
     lines: Vec<LineQ>,
 }
 
@@ -770,10 +951,9 @@ impl Simulation for FundingSim<'_> {
     fn simulate(&self, paths: Range<u64>) -> ChunkAcc {
         let mut acc = self.empty_chunk((paths.end - paths.start) as usize);
         let mut sc = self.scratch();
-        let mut res = PathResult::default();
         for p in paths {
-            self.path_into(p, &mut sc, &mut res);
-            self.accumulate(&res, &mut sc, &mut acc);
+            self.path_into(p, &mut sc);
+            self.accumulate(&mut sc, &mut acc);
         }
         self.finish(&mut acc);
         acc
