@@ -21,14 +21,31 @@
 
 mod normal;
 mod philox;
+mod splitmix;
 mod stream;
 
 pub use normal::{normal_cdf, normal_inv_cdf};
 pub use philox::philox4x32_10;
+pub use splitmix::SplitMix64;
 pub use stream::{Draws, Stream};
 
 /// Name of the generator recorded in every run's metadata.
 pub const GENERATOR: &str = "Philox4x32-10 (levee-rng key = SplitMix64(seed ^ FNV-1a(label)))";
+
+/// Map 32 random bits to a uniform in the open interval (0, 1), centred in
+/// its cell of width 2⁻³².
+///
+/// For accept/reject decisions and inverse-CDF draws where a resolution of
+/// 2⁻³² is ample: one Philox block then yields four such uniforms.
+///
+/// ```
+/// assert_eq!(levee_rng::u32_to_open01(0), 0.5 / 4_294_967_296.0);
+/// assert_eq!(levee_rng::u32_to_open01(u32::MAX), 1.0 - 0.5 / 4_294_967_296.0);
+/// ```
+#[inline]
+pub fn u32_to_open01(x: u32) -> f64 {
+    (x as f64 + 0.5) * (1.0 / 4_294_967_296.0)
+}
 
 /// Map 64 random bits to a uniform in the open interval (0, 1).
 ///
