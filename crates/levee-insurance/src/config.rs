@@ -72,6 +72,8 @@ pub struct Config {
     pub levels: Vec<f64>,
     /// Exponential twisting of conditional default and event probabilities (IS only).
     pub twist: bool,
+    /// Whether country events are twisted with the obligors (IS with twisting only).
+    pub twist_events: bool,
     /// Student-t degrees of freedom, None for the Gaussian copula.
     pub t_dof: Option<u32>,
     /// Horizon in years.
@@ -235,6 +237,14 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
             "twist",
             "twist with method = \"plain\"".into(),
             "method = \"is\" (twisting is part of importance sampling) or remove the key".into(),
+        );
+    }
+    let twist_events = section.boolean("twist_events").unwrap_or(true);
+    if !(method == Method::ImportanceSampling && twist) && section.has("twist_events") {
+        section.error_at_key(
+            "twist_events",
+            "twist_events without exponential twisting".into(),
+            "method = \"is\" with twist = true, or remove the key".into(),
         );
     }
     let levels = match section.strings("levels") {
@@ -485,6 +495,7 @@ pub fn read(section: &Table, ctx: &ScenarioContext) -> Option<Config> {
         method,
         levels,
         twist,
+        twist_events,
         t_dof,
         horizon_years,
         global_loading: global_loading?,

@@ -16,8 +16,10 @@ pub mod fft;
 pub mod generate;
 pub mod irb;
 mod model;
+pub mod phi_bounds;
 pub mod portfolio;
 mod report;
+pub mod score_table;
 pub mod shift;
 pub mod sim;
 pub mod special;
@@ -25,7 +27,8 @@ pub mod tail;
 pub mod vasicek;
 
 pub use generate::{
-    PortfolioSpec, generate_portfolio, section_toml, synthetic_model, write_portfolio_csv,
+    PortfolioSpec, RatingMix, generate_portfolio, section_toml, synthetic_model,
+    write_portfolio_csv,
 };
 pub use model::{InsuranceModel, RunDetail};
 pub use report::{capacity, requirement};

@@ -8,8 +8,9 @@
 //!
 //! Shift: μ maximises F_x(z) − ½|z|², where F_x(z) = −θ_x(z) x + ψ(θ_x(z), z) is
 //! the log of the Chernoff bound on P(L > x | z) over the obligors' defaults
-//! and the country events (at their unconditional probabilities: the
-//! political factor is not shifted, events are only twisted). At the optimum z = ∇F_x(z) (by the
+//! and the country events; z includes the common political factor P, so the
+//! shift can raise every event's probability at once where events drive the
+//! tail (events are also twisted). At the optimum z = ∇F_x(z) (by the
 //! envelope theorem ∇F_x = ∂ψ/∂z at fixed θ), solved by damped fixed-point
 //! iteration from several starts (origin, global factor, the largest countries
 //! and sectors). Distinct optima form the mixture, weighted ∝ e^{F_x(μ) − |μ|²/2}
@@ -37,7 +38,7 @@ fn norm(v: &[f64]) -> f64 {
 }
 
 /// The first guess x₀ of the target loss: the `alpha`-quantile of the
-/// conditional expected commercial loss over `pilot` factor draws.
+/// conditional expected loss ([`Sim::conditional_mean`]) over `pilot` factor draws.
 pub fn initial_target(sim: &Sim, alpha: f64, seed: u64, pilot: u64) -> f64 {
     let d = sim.dim();
     let classes = sim.classes();
@@ -71,6 +72,10 @@ pub fn objective(sim: &Sim, z: &[f64], x: f64, events: bool, grad: &mut [f64]) -
 struct Eval {
     f: f64,
     theta: f64,
+    /// The political factor of the evaluated point.
+    pfac: f64,
+    /// Σ w·dp/dy per cell of the untwisted obligors.
+    rest_dy: Vec<f64>,
     ps: Vec<(f64, f64)>,
     meta: Vec<(u32, f64)>,
 }
@@ -81,6 +86,12 @@ fn evaluate(sim: &Sim, z: &[f64], x: f64, events: bool) -> Eval {
     sim.cell_values(z, &mut cf, &mut y);
     let mut ps: Vec<(f64, f64)> = Vec::with_capacity(sim.units.len() + sim.events.len());
     let mut meta: Vec<(u32, f64)> = Vec::with_capacity(sim.units.len());
+    // As in sampling (`Sim::set_twist`), only obligors of weight ≥ cut are
+    // twisted; the others enter at their conditional mean, F_x ≈ −θ(x − m_rest)
+    // + ψ_twisted(θ), with ∂m_rest/∂y per cell for the gradient.
+    let cut = sim.twist_cut_for(x);
+    let mut base = 0.0;
+    let mut rest_dy = vec![0.0; sim.cells.len()];
     for band in &sim.bands {
         let cell = &sim.cells[band.cell as usize];
         let yc = y[band.cell as usize];
@@ -98,18 +109,33 @@ fn evaluate(sim: &Sim, z: &[f64], x: f64, events: bool) -> Eval {
                     -crate::special::normal_pdf(h) / cell.b,
                 );
             }
-            ps.push((last.1, u.w));
-            meta.push((band.cell, last.2));
+            if u.w >= cut {
+                ps.push((last.1, u.w));
+                meta.push((band.cell, last.2));
+            } else {
+                base += last.1 * u.w;
+                rest_dy[band.cell as usize] += u.w * last.2;
+            }
         }
     }
     if events {
+        // Events given the political factor P (the last coordinate of z).
+        let pfac = z[sim.dim() - 1];
         for ev in &sim.events {
-            ps.push((levee_rng::normal_cdf(ev.threshold).min(1.0 - 1e-16), ev.w));
+            let h = sim.event_h(ev, pfac);
+            ps.push((levee_rng::normal_cdf(h).min(1.0 - 1e-16), ev.w));
         }
     }
-    let (theta, psi) = crate::sim::solve_twist(&ps, x);
-    let f = -theta * x + psi;
-    Eval { f, theta, ps, meta }
+    let (theta, psi) = crate::sim::solve_twist(&ps, x - base);
+    let f = -theta * (x - base) + psi;
+    Eval {
+        f,
+        theta,
+        rest_dy,
+        pfac: z[sim.dim() - 1],
+        ps,
+        meta,
+    }
 }
 
 impl Eval {
@@ -127,8 +153,23 @@ impl Eval {
                 let (p, w) = ps[k];
                 dy[cell as usize] += dpsi(p, w) * dpdy;
             }
+            for (d, r) in dy.iter_mut().zip(&self.rest_dy) {
+                *d += theta * r;
+            }
         }
         grad.iter_mut().for_each(|g| *g = 0.0);
+        // Events: dp_e/dP = −φ(h_e)·lp/li.
+        if theta > 0.0 && ps.len() > meta.len() {
+            let lp = sim.pol_loading;
+            let li = (1.0 - lp * lp).sqrt();
+            let pfac = self.pfac;
+            let mut gp = 0.0;
+            for (ev, &(p, w)) in sim.events.iter().zip(&ps[meta.len()..]) {
+                let h = sim.event_h(ev, pfac);
+                gp += dpsi(p, w) * (-crate::special::normal_pdf(h) * lp / li);
+            }
+            grad[sim.dim() - 1] = gp;
+        }
         let nc = sim.nc;
         for (ci, cell) in sim.cells.iter().enumerate() {
             let d = dy[ci];
@@ -240,6 +281,12 @@ pub fn tune_shift_threads(sim: &Sim, x: f64, threads: usize) -> Shift {
     for s in top(&ws, 3) {
         let mut v = vec![0.0; d];
         v[1 + sim.nc + s] = -2.0;
+        starts.push(v);
+    }
+    if !sim.events.is_empty() {
+        // Political factor (low P raises every event's probability).
+        let mut v = vec![0.0; d];
+        v[d - 1] = -2.0;
         starts.push(v);
     }
     let mut runs: Vec<(Vec<f64>, bool)> = starts.iter().map(|z| (z.clone(), true)).collect();

@@ -2,19 +2,26 @@
 //! obligors, country political events, stochastic (beta) LGD correlated with
 //! the systematic factor, and an optional importance-sampling factor shift.
 //!
-//! Exact reformulation used for speed (see docs/models/insurance.md §5):
+//! Exact reformulation used for speed (docs/models/insurance.md §3.3):
 //! given the factors, obligors are independent Bernoulli(p_u(z)). Obligors of
-//! one (country, sector) cell share the systematic value y and scale b, so
-//! within a *band* of obligors whose thresholds are close, defaults are drawn
-//! by **geometric skipping with thinning**: candidate gaps are geometric with
-//! the band's largest conditional PD p_top, and a candidate u is accepted with
-//! probability p_u(z)/p_top. Each obligor then defaults with probability
-//! exactly p_u(z), independently, at a cost proportional to the number of
-//! candidates instead of the number of obligors.
+//! one (country, sector) cell share the systematic value y and scale b; sorted
+//! by PD and grouped in *bands*, they form one sequence of Bernoulli trials at
+//! candidate rates p̄ (an upper bound, from a table, of the conditional PDs of
+//! each band), walked by **geometric skipping with thinning**: the next
+//! candidate is where the cumulative hazard Σ −ln(1 − p̄) passes an Exp(1)
+//! variable, and a candidate u is accepted with probability p_u(z)/p̄. Each
+//! obligor then defaults with probability exactly p_u(z), independently, at a
+//! cost proportional to cells + bands + candidates instead of obligors.
 
-use levee_rng::{Stream, normal_cdf, normal_inv_cdf};
+use levee_rng::{SplitMix64, Stream, normal_cdf, u32_to_open01, u64_to_open01};
 
+use crate::phi_bounds::PhiBounds;
+use crate::score_table::ScoreTable;
 use crate::special::BetaTable;
+
+/// Share of the smallest twisting target below which an obligor's weight is
+/// not twisted (see [`Sim::set_twist`]).
+pub const TWIST_SHARE: f64 = 0.005;
 
 /// Loading set of one (country, sector) cell.
 #[derive(Clone, Debug)]
@@ -31,6 +38,8 @@ pub struct Cell {
     pub bs: f64,
     /// Idiosyncratic scale √(1 − bg² − bc² − bs²).
     pub b: f64,
+    /// 1/b.
+    pub inv_b: f64,
     /// Standard deviation of the systematic part √(bg² + bc² + bs²).
     pub sd: f64,
 }
@@ -46,7 +55,8 @@ pub struct Band {
     pub start: u32,
     /// One past the last obligor.
     pub end: u32,
-    /// Largest twisting weight (Σ exposure × mean LGD) of an obligor in the band.
+    /// Largest twisting weight (Σ exposure × mean LGD) of a twisted obligor
+    /// in the band (0 if none is twisted; see [`Sim::set_twist`]).
     pub w_max: f64,
 }
 
@@ -87,6 +97,8 @@ pub struct Event {
     pub pols: Vec<u32>,
     /// Twisting weight: Σ exposure × mean LGD of those policies.
     pub w: f64,
+    /// Whether the event is twisted (see [`Sim::set_twist`]).
+    pub twist: bool,
 }
 
 /// A mixture of factor mean shifts for importance sampling.
@@ -107,6 +119,8 @@ pub struct Sim {
     pub chol: Vec<f64>,
     /// Cells.
     pub cells: Vec<Cell>,
+    /// Range of `bands` of each cell (bands are sorted by cell).
+    pub cell_bands: Vec<(u32, u32)>,
     /// Bands.
     pub bands: Vec<Band>,
     /// Obligors.
@@ -119,6 +133,10 @@ pub struct Sim {
     pub events: Vec<Event>,
     /// Beta tables.
     pub tables: Vec<BetaTable>,
+    /// Tabulated bounds of Φ for the exact squeeze decisions.
+    pub phi: PhiBounds,
+    /// Tabulated Φ⁻¹ of 32-bit words for LGD scores.
+    pub scores: ScoreTable,
     /// Student-t degrees of freedom (None: Gaussian copula).
     pub nu: Option<u32>,
     /// LGD loading on the normalised systematic factor.
@@ -128,16 +146,21 @@ pub struct Sim {
     /// IS shift (empty: plain Monte Carlo).
     pub shift: Shift,
     /// Exponential twisting targets x_k (Glasserman & Li step 1), used as an
-    /// equal-weight mixture; empty: no twisting.
+    /// equal-weight mixture; empty: no twisting. Set with [`Sim::set_twist`].
     pub twist: Vec<f64>,
+    /// Obligors with twisting weight w ≥ this are twisted; the others keep
+    /// their conditional PDs (∞: none).
+    pub twist_cut: f64,
     /// Factor stream.
     pub s_factor: Stream,
-    /// Idiosyncratic default stream (step = band).
-    pub s_idio: Stream,
-    /// Political event stream (step = event).
-    pub s_pol: Stream,
-    /// LGD stream (step = policy).
-    pub s_lgd: Stream,
+    /// Keys of a path's default and event draws: block (path, 0, 0) holds the
+    /// cells' key K_c and the events' key K_e. Cell c's candidate sequence is
+    /// the [`SplitMix64`] sequence under key SplitMix64(K_c).at(c): output 0
+    /// is its first gap, output 2k + 1 candidate k's acceptance and first LGD
+    /// words, output 2k + 2 the gap to candidate k + 1. Event e's uniform is
+    /// half of SplitMix64(K_e).at(e / 2); the LGD words of its claims come from
+    /// the sequence under SplitMix64(K_e).at(2³² + e).
+    pub s_keys: Stream,
     /// Mixture-component stream.
     pub s_mix: Stream,
 }
@@ -153,6 +176,20 @@ pub struct PathOut {
     pub weight: f64,
 }
 
+/// A path's claims so far.
+struct ClaimAcc<'a, F> {
+    /// Path tag written into `stamp` by a policy's claim.
+    tag: u64,
+    stamp: &'a mut [u64],
+    /// Normalised systematic value of each cell.
+    yn: &'a [f64],
+    /// √(1 − ρ²) of the LGD score.
+    ls: f64,
+    book: f64,
+    pipe: f64,
+    sink: &'a mut F,
+}
+
 /// Per-thread scratch space.
 pub struct Scratch {
     z: Vec<f64>,
@@ -162,6 +199,23 @@ pub struct Scratch {
     stamp: Vec<u64>,
     pu: Vec<f64>,
     pe: Vec<f64>,
+    /// Candidate rate, hazard and 1/hazard of each band of the current cell.
+    bounds: Vec<(f64, f64, f64)>,
+    /// The path's default candidates.
+    cands: Vec<Candidate>,
+}
+
+/// A default candidate: obligor, its draws and what its acceptance needs.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    unit: u32,
+    /// Output 2k + 1 of the cell's sequence: acceptance (low) and LGD (high) words.
+    r: u64,
+    /// Candidate rate of its band.
+    pbar: f64,
+    /// Systematic value and 1/b of its cell.
+    yc: f64,
+    inv_b: f64,
 }
 
 #[inline]
@@ -289,10 +343,74 @@ fn solve_twists_opt(ps: &[(f64, f64)], xs: &[f64], with_psi: bool) -> Vec<(f64, 
 }
 
 impl Sim {
-    /// Dimension of the shifted factor vector: global, countries, sectors.
-    /// (The political factor is drawn after them and is not shifted.)
+    /// Dimension of the (shiftable) factor vector: global, countries,
+    /// sectors, and last the common political factor P of the country events.
     pub fn dim(&self) -> usize {
-        1 + self.nc + self.ns
+        1 + self.nc + self.ns + 1
+    }
+
+    /// Conditional probability of event `ev` given the political factor `p`:
+    /// lp·P + li·η < threshold ⇔ η < (threshold − lp·P)/li.
+    #[inline]
+    pub fn event_h(&self, ev: &Event, p: f64) -> f64 {
+        let lp = self.pol_loading;
+        (ev.threshold - lp * p) / (1.0 - lp * lp).sqrt()
+    }
+
+    /// Set the twisting targets. Only obligors whose weight w (exposure ×
+    /// mean LGD) is at least [`TWIST_SHARE`] of the smallest positive target
+    /// (or the largest weight of the book, if smaller) are twisted; the others keep their
+    /// conditional default probabilities. Why: the twisting solve is
+    /// O(twisted obligors) per path and per target, and an obligor far
+    /// smaller than the target loss gains almost nothing from it (the factor
+    /// shift already raises the small names' defaults together). The
+    /// likelihood ratio exp(−θS + ψ(θ)) is exact over the twisted set, so the
+    /// choice affects only variance (docs/models/insurance.md §3.2).
+    ///
+    /// Country events are twisted with the obligors when `twist_events` is
+    /// set (the default, `twist_events` in the scenario). Why a switch: where
+    /// one rare event can reach the target loss, twisting events is what makes
+    /// importance sampling work (×300 variance reduction on the Glasserman–Li
+    /// test book, tests/importance.rs); on a book with many frequent, large
+    /// events, twisting them makes the 99.9% estimates several times noisier
+    /// than the shift of the political factor alone (docs/perf/insurance.md).
+    pub fn set_twist(&mut self, targets: Vec<f64>, twist_events: bool) {
+        for ev in self.events.iter_mut() {
+            ev.twist = twist_events && !targets.is_empty();
+        }
+        let smallest = targets
+            .iter()
+            .copied()
+            .filter(|x| *x > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        self.twist_cut = if targets.is_empty() {
+            f64::INFINITY
+        } else if smallest.is_finite() {
+            self.twist_cut_for(smallest)
+        } else {
+            0.0
+        };
+        self.twist = targets;
+        for band in self.bands.iter_mut() {
+            band.w_max = self.units[band.start as usize..band.end as usize]
+                .iter()
+                .map(|u| u.w)
+                .filter(|&w| w >= self.twist_cut)
+                .fold(0.0, f64::max);
+        }
+    }
+
+    /// The weight from which obligors are twisted for a target `x`:
+    /// [`TWIST_SHARE`]·x, but never above the largest weight of the book (so
+    /// the largest obligors are always twisted; on a homogeneous book, all).
+    pub fn twist_cut_for(&self, x: f64) -> f64 {
+        let w_top = self.units.iter().map(|u| u.w).fold(0.0, f64::max);
+        (TWIST_SHARE * x).min(w_top)
+    }
+
+    /// Number of obligors twisted under the current targets.
+    pub fn twisted_obligors(&self) -> usize {
+        self.units.iter().filter(|u| u.w >= self.twist_cut).count()
     }
 
     /// Fresh scratch space.
@@ -305,6 +423,15 @@ impl Sim {
             stamp: vec![0; self.pols.len()],
             pu: vec![0.0; self.units.len()],
             pe: vec![0.0; self.events.len()],
+            bounds: vec![
+                (0.0, 0.0, 0.0);
+                self.cell_bands
+                    .iter()
+                    .map(|&(a, b)| (b - a) as usize)
+                    .max()
+                    .unwrap_or(0)
+            ],
+            cands: Vec::new(),
         }
     }
 
@@ -323,17 +450,39 @@ impl Sim {
         }
     }
 
-    #[inline]
-    fn lgd(&self, i: u32, path: u64, yn: f64) -> f64 {
+    /// Loss of policy `i` on a claim, its LGD drawn from the 32 random bits
+    /// `word`: LGD = G(−ρ·yₙ + √(1 − ρ²)·Φ⁻¹(u)) with G = Q_beta∘Φ tabulated
+    /// (docs/models/insurance.md §2.4); `ls = √(1 − ρ²)`.
+    #[inline(always)]
+    fn claim_loss(&self, i: u32, word: u32, yn: f64, ls: f64) -> f64 {
         let p = &self.pols[i as usize];
         match self.tables.get(p.table as usize) {
-            None => p.lgd,
+            None => p.exposure * p.lgd,
             Some(t) => {
-                let n = normal_inv_cdf(self.s_lgd.uniform(path, i, 0));
-                let r = self.rho_lgd;
-                t.quantile(normal_cdf(-r * yn + (1.0 - r * r).sqrt() * n))
+                let n = self.scores.score(word);
+                p.exposure * t.at_score(-self.rho_lgd * yn + ls * n)
             }
         }
+    }
+
+    /// Record the claim of policy `i` with LGD word `word`. A policy claims
+    /// at most once per path (an obligor default and a political event on
+    /// the same policy): the first claim counts.
+    #[inline(always)]
+    fn claim<F: FnMut(u32, f64)>(&self, i: u32, word: u32, acc: &mut ClaimAcc<'_, F>) {
+        let slot = &mut acc.stamp[i as usize];
+        if *slot == acc.tag {
+            return;
+        }
+        *slot = acc.tag;
+        let p = &self.pols[i as usize];
+        let loss = self.claim_loss(i, word, acc.yn[p.cell as usize], acc.ls);
+        if p.pipeline {
+            acc.pipe += loss;
+        } else {
+            acc.book += loss;
+        }
+        (acc.sink)(i, loss);
     }
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
@@ -364,11 +513,12 @@ impl Sim {
         with_weight: bool,
     ) -> PathOut {
         let d = self.dim();
+        // The factors, then the political factor: the same draws in the same
+        // order whether or not a shift is applied.
         let mut dr = self.s_factor.draws(path, 0);
         for v in scr.z.iter_mut() {
             *v = dr.next_normal();
         }
-        let pfac = dr.next_normal();
         let mut weight = 1.0;
         if !self.shift.comps.is_empty() {
             let u = self.s_mix.uniform(path, 0, 0);
@@ -400,6 +550,7 @@ impl Sim {
             weight = (-(mx + s.ln())).exp();
         }
         debug_assert_eq!(scr.z.len(), d);
+        let pfac = scr.z[d - 1];
         let scale = match self.nu {
             None => 1.0,
             Some(nu) => {
@@ -416,7 +567,10 @@ impl Sim {
             stamp,
             pu,
             pe,
+            bounds,
+            cands,
         } = scr;
+        cands.clear();
         self.cell_values(z, cf, y);
         for (k, c) in self.cells.iter().enumerate() {
             yn[k] = if c.sd > 0.0 { y[k] / c.sd } else { 0.0 };
@@ -426,128 +580,194 @@ impl Sim {
             (1.0 - self.pol_loading * self.pol_loading).sqrt(),
         );
         // Conditional event probabilities given the political factor:
-        // lp·P + li·η < threshold  ⇔  u < Φ((threshold − lp·P)/li) with η = Φ⁻¹(u).
-        for (k, ev) in self.events.iter().enumerate() {
-            pe[k] = normal_cdf((ev.threshold - lp * pfac) / li);
-        }
+        // lp·P + li·η < threshold  ⇔  u < Φ(h_e), h_e = (threshold − lp·P)/li, η = Φ⁻¹(u).
+        let inv_li = 1.0 / li;
         let mut theta = 0.0;
         let mut twists: Vec<(f64, f64)> = Vec::new();
         if !self.twist.is_empty() {
-            let mut ps: Vec<(f64, f64)> = Vec::with_capacity(self.units.len() + self.events.len());
+            for (k, ev) in self.events.iter().enumerate() {
+                pe[k] = normal_cdf((ev.threshold - lp * pfac) * inv_li);
+            }
+            let mut ps: Vec<(f64, f64)> = Vec::new();
+            // E[loss | z] of the obligors left untwisted: the twisted ones
+            // must make up the rest of each target. It only sets θ (any θ
+            // gives an exact likelihood ratio), so the table's approximation
+            // of Φ serves; twisted obligors need their exact PDs.
+            let mut base = 0.0;
             for band in &self.bands {
                 let cell = &self.cells[band.cell as usize];
                 let yc = y[band.cell as usize];
                 // Obligors are sorted by threshold: evaluate Φ once per distinct threshold.
-                let mut last = (f64::NAN, 0.0);
+                let mut last = (f64::NAN, 0.0, false);
                 for ui in band.start..band.end {
                     let u = &self.units[ui as usize];
-                    if u.c != last.0 {
-                        last = (
-                            u.c,
-                            normal_cdf((scale * u.c - yc) / cell.b).min(1.0 - 1e-16),
-                        );
+                    let twisted_unit = u.w >= self.twist_cut;
+                    if u.c != last.0 || (twisted_unit && !last.2) {
+                        let h = (scale * u.c - yc) * cell.inv_b;
+                        last = if twisted_unit {
+                            (u.c, normal_cdf(h).min(1.0 - 1e-16), true)
+                        } else {
+                            (u.c, self.phi.approx(h), false)
+                        };
                     }
-                    pu[ui as usize] = last.1;
-                    ps.push((last.1, u.w));
+                    if twisted_unit {
+                        pu[ui as usize] = last.1;
+                        ps.push((last.1, u.w));
+                    } else {
+                        base += last.1 * u.w;
+                    }
                 }
             }
             for (k, ev) in self.events.iter().enumerate() {
-                ps.push((pe[k].min(1.0 - 1e-16), ev.w));
+                if ev.twist {
+                    ps.push((pe[k].min(1.0 - 1e-16), ev.w));
+                } else {
+                    base += pe[k] * ev.w;
+                }
             }
+            let targets: Vec<f64> = self.twist.iter().map(|x| x - base).collect();
             let k = ((self.s_mix.uniform(path, 1, 0) * self.twist.len() as f64) as usize)
                 .min(self.twist.len() - 1);
             if with_weight {
-                twists = solve_twists(&ps, &self.twist);
+                twists = solve_twists(&ps, &targets);
                 theta = twists[k].0;
             } else {
                 // Each target's θ is solved independently of the others: the
                 // same θ as in the full solve.
-                theta = solve_twists_opt(&ps, &self.twist[k..=k], false)[0].0;
+                theta = solve_twists_opt(&ps, &targets[k..=k], false)[0].0;
             }
         }
         let mut surrogate = 0.0;
-        let tag = path + 1;
-        let mut book = 0.0;
-        let mut pipe = 0.0;
-        let mut claim = |i: u32, stamp: &mut [u64], book: &mut f64, pipe: &mut f64, yn: &[f64]| {
-            let slot = &mut stamp[i as usize];
-            if *slot == tag {
-                return;
-            }
-            *slot = tag;
-            let p = &self.pols[i as usize];
-            let loss = p.exposure * self.lgd(i, path, yn[p.cell as usize]);
-            if p.pipeline {
-                *pipe += loss;
-            } else {
-                *book += loss;
-            }
-            sink(i, loss);
+        let mut acc = ClaimAcc {
+            tag: path + 1,
+            stamp,
+            yn,
+            ls: (1.0 - self.rho_lgd * self.rho_lgd).sqrt(),
+            book: 0.0,
+            pipe: 0.0,
+            sink,
         };
-        for (bi, band) in self.bands.iter().enumerate() {
-            let cell = &self.cells[band.cell as usize];
-            let yc = y[band.cell as usize];
-            let h = (scale * band.c_top - yc) / cell.b;
-            let n = (band.end - band.start) as f64;
-            // The first candidate gap uses the pair k = 0. The band has no
-            // candidate iff u_g ≤ (1 − p_top)^n, and (1 − p)^n ≥ 1 − n·p for any
-            // p ≥ p_top; so a cheap upper bound of p_top (Mills' ratio
-            // Φ(h) < φ(h)/|h| for h < 0) rejects most bands without evaluating
-            // Φ or ln(1 − p). The margin 1e-12 keeps the decision identical to
-            // the full computation below despite rounding.
-            let [ug0, ua0] = self.s_idio.uniform_pair(path, bi as u32, 0);
-            if h < -1.0 {
-                let ub = twisted(crate::special::normal_pdf(h) / -h, band.w_max, theta);
-                if ug0 <= (1.0 - n * ub) * (1.0 - 1e-12) {
-                    continue;
-                }
-            }
-            let p0 = normal_cdf(h);
-            // Under twisting the bound is the twist of the band's largest PD at its largest weight.
-            let pt = twisted(p0, band.w_max, theta);
-            if pt <= 0.0 || ug0 <= (1.0 - n * pt) * (1.0 - 1e-12) {
+        let keys = self.s_keys.block(path, 0, 0);
+        let cell_keys = SplitMix64::new(keys[0] as u64 | (keys[1] as u64) << 32);
+        let event_keys = SplitMix64::new(keys[2] as u64 | (keys[3] as u64) << 32);
+        // Commercial defaults by geometric skipping with thinning, walked cell
+        // by cell (docs/models/insurance.md §3.3). Within a cell the obligors
+        // form one sequence of Bernoulli trials at the candidate rates p̄ of
+        // their bands (p̄ ≥ every conditional PD of the band); the next
+        // candidate is where the cumulative hazard Σ −ln(1 − p̄) passes an
+        // Exp(1) variable E, and a candidate u is accepted with probability
+        // p_u/p̄. So each obligor defaults with probability exactly p_u,
+        // independently, at a cost proportional to cells + bands + candidates.
+        for (ci, &(b0, b1)) in self.cell_bands.iter().enumerate() {
+            if b0 == b1 {
                 continue;
             }
-            let l1p = (-pt).ln_1p();
-            let mut pos = -1.0f64;
-            let mut k = 0u32;
-            loop {
-                let [ug, ua] = if k == 0 {
-                    [ug0, ua0]
+            let cell = &self.cells[ci];
+            let yc = y[ci];
+            let inv_b = cell.inv_b;
+            let cell_band_list = &self.bands[b0 as usize..b1 as usize];
+            // Candidate rates of the cell's bands and their total hazard.
+            let mut total = 0.0;
+            for (slot, band) in bounds.iter_mut().zip(cell_band_list) {
+                let h_top = (scale * band.c_top - yc) * inv_b;
+                *slot = if theta > 0.0 {
+                    // Twisted PDs are increasing in p and w: the band's bound
+                    // at its largest weight bounds every twisted PD in it.
+                    let q = twisted(self.phi.upper(h_top).0, band.w_max, theta);
+                    let l = -(-q).ln_1p();
+                    (q, l, 1.0 / l)
                 } else {
-                    self.s_idio.uniform_pair(path, bi as u32, k)
+                    self.phi.upper(h_top)
                 };
-                k += 1;
-                let gap = if pt >= 1.0 {
-                    0.0
-                } else {
-                    (ug.ln() / l1p).floor()
-                };
-                pos += gap + 1.0;
-                if pos >= n {
-                    break;
-                }
-                let ui = band.start + pos as u32;
-                let unit = &self.units[ui as usize];
-                let accept = if theta > 0.0 {
-                    ua * pt < twisted(pu[ui as usize], unit.w, theta)
-                } else {
-                    unit.c == band.c_top || ua * pt < normal_cdf((scale * unit.c - yc) / cell.b)
-                };
-                if accept {
-                    surrogate += unit.w;
-                    for &pi in &self.unit_pol[unit.pol_start as usize..unit.pol_end as usize] {
-                        claim(pi, stamp, &mut book, &mut pipe, yn);
+                total += (band.end - band.start) as f64 * slot.1;
+            }
+            let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
+            let u0 = u64_to_open01(rng.next_u64());
+            // The cell has no candidate iff E = −ln u₀ ≥ total, i.e. u₀ ≤ e^{−total};
+            // as e^{−t} ≥ 1 − t, u₀ ≤ 1 − total settles it without a logarithm.
+            if u0 <= 1.0 - total {
+                continue;
+            }
+            let mut e = -u0.ln();
+            if e >= total {
+                continue;
+            }
+            for (band, &(pbar, lbar, inv_l)) in cell_band_list.iter().zip(bounds.iter()) {
+                let n = band.end - band.start;
+                let mut off = 0u32;
+                while off < n {
+                    let hz = (n - off) as f64 * lbar;
+                    if e >= hz {
+                        // No candidate in the rest of the band: E keeps its
+                        // excess (memorylessness).
+                        e = (e - hz).max(0.0);
+                        break;
                     }
+                    // Rounding can put E/λ a hair above the last obligor.
+                    let g = ((e * inv_l) as u32).min(n - off - 1);
+                    let ui = band.start + off + g;
+                    off += g + 1;
+                    // Candidate k reads outputs 2k + 1 (acceptance and LGD
+                    // words) and 2k + 2 (the next gap) of the cell's sequence.
+                    let r = rng.next_u64();
+                    e = -u64_to_open01(rng.next_u64()).ln();
+                    cands.push(Candidate {
+                        unit: ui,
+                        r,
+                        pbar,
+                        yc,
+                        inv_b,
+                    });
                 }
             }
         }
+        // Accept or reject the candidates in the order they were found (a
+        // separate pass: its iterations are independent, so the processor can
+        // overlap their look-ups).
+        for c in cands.iter() {
+            let unit = &self.units[c.unit as usize];
+            let x = u32_to_open01(c.r as u32) * c.pbar;
+            let twisted_unit = unit.w >= self.twist_cut;
+            let accept = if theta > 0.0 && twisted_unit {
+                x < twisted(pu[c.unit as usize], unit.w, theta)
+            } else {
+                self.phi.below((scale * unit.c - c.yc) * c.inv_b, x)
+            };
+            if accept {
+                if twisted_unit {
+                    surrogate += unit.w;
+                }
+                let pols = &self.unit_pol[unit.pol_start as usize..unit.pol_end as usize];
+                self.claim(pols[0], (c.r >> 32) as u32, &mut acc);
+                // Further policies of the obligor: words of a sequence keyed
+                // by the candidate's own output.
+                let extra = SplitMix64::new(c.r);
+                for (j, &pi) in pols.iter().enumerate().skip(1) {
+                    let w = extra.at(((j - 1) / 2) as u64);
+                    let word = (w >> (32 * ((j - 1) % 2))) as u32;
+                    self.claim(pi, word, &mut acc);
+                }
+            }
+        }
+        let mut pair = 0u64;
         for (ei, ev) in self.events.iter().enumerate() {
-            let u = self.s_pol.uniform(path, ei as u32, 0);
-            if u < twisted(pe[ei], ev.w, theta) {
-                surrogate += ev.w;
-                for &pi in &ev.pols {
-                    claim(pi, stamp, &mut book, &mut pipe, yn);
+            if ei % 2 == 0 {
+                pair = event_keys.at((ei / 2) as u64);
+            }
+            let u = u32_to_open01((pair >> (32 * (ei % 2))) as u32);
+            let hit = if theta > 0.0 && ev.twist {
+                u < twisted(pe[ei], ev.w, theta)
+            } else {
+                self.phi.below((ev.threshold - lp * pfac) * inv_li, u)
+            };
+            if hit {
+                if ev.twist {
+                    surrogate += ev.w;
+                }
+                let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
+                for (j, &pi) in ev.pols.iter().enumerate() {
+                    let w = words.at((j / 2) as u64);
+                    self.claim(pi, (w >> (32 * (j % 2))) as u32, &mut acc);
                 }
             }
         }
@@ -565,11 +785,17 @@ impl Sim {
             let sum: f64 = e.iter().map(|v| (v - mx).exp()).sum();
             weight *= (-(mx + sum.ln())).exp();
         }
-        PathOut { book, pipe, weight }
+        PathOut {
+            book: acc.book,
+            pipe: acc.pipe,
+            weight,
+        }
     }
 
-    /// E[loss | z] from commercial defaults only, for the Gaussian part
-    /// (scale 1): Σ_units Σ_pol E·LGD·Φ((c − y)/b). Used to tune the IS shift.
+    /// E[loss | z] for the Gaussian part (scale 1), approximately:
+    /// Σ_units Σ_pol E·LGD·Φ((c − y)/b) over commercial defaults plus
+    /// Σ_events w_e·P(event | P) (a policy hit by both is counted twice; this
+    /// only guides the first target of the IS tuning).
     pub fn conditional_mean(
         &self,
         classes: &[Class],
@@ -578,7 +804,7 @@ impl Sim {
         y: &mut [f64],
     ) -> f64 {
         self.cell_values(z, cf, y);
-        classes
+        let commercial: f64 = classes
             .iter()
             .map(|k| {
                 k.w * crate::special::cond_pd(
@@ -587,7 +813,14 @@ impl Sim {
                     self.cells[k.cell as usize].b,
                 )
             })
-            .sum()
+            .sum();
+        let pfac = z[self.dim() - 1];
+        let political: f64 = self
+            .events
+            .iter()
+            .map(|ev| ev.w * normal_cdf(self.event_h(ev, pfac)))
+            .sum();
+        commercial + political
     }
 
     /// Gradient of [`Sim::conditional_mean`] with respect to z.

@@ -103,6 +103,10 @@ fn null_change_differs_by_exactly_zero() {
 
 /// Value stability: key figures of a small seeded run. Changing them changes
 /// every seeded result; update only on purpose, with a note in the changelog.
+/// Re-pinned 2026-11-25 for the cell-wise candidate sampler (SplitMix64
+/// sequences under per-path Philox keys, tabulated Φ bounds and LGD scores)
+/// and the political-factor shift with partial twisting
+/// (docs/models/insurance.md §3, docs/perf/insurance.md).
 #[test]
 fn golden_values() {
     let out = run(
@@ -126,8 +130,8 @@ fn golden_values() {
     }
 }
 const PINNED: [f64; 4] = [
-    50129697486.432014,
-    412856447217.4662,
-    774540145688.4553,
-    3.6767592653632164,
+    50411618082.70808,
+    442041430854.2512,
+    764972374780.7834,
+    4.3047372600995,
 ];

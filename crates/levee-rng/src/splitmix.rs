@@ -50,7 +50,9 @@ impl SplitMix64 {
     /// Output `j` of the sequence, without advancing it.
     #[inline]
     pub fn at(&self, j: u64) -> u64 {
-        mix(self.state.wrapping_add(GAMMA.wrapping_mul(j.wrapping_add(1))))
+        mix(self
+            .state
+            .wrapping_add(GAMMA.wrapping_mul(j.wrapping_add(1))))
     }
 
     /// The next output (output 0, 1, 2, … of the sequence in turn).

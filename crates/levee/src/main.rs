@@ -83,6 +83,13 @@ enum Command {
         /// Total insured exposure in yen.
         #[arg(long, default_value_t = 1e13)]
         total_exposure_yen: f64,
+        /// Rating mix: uniform (equal shares of the seven grades, mean PD
+        /// 2.9%) or eca (investment-grade heavy, mean PD 0.86%; an assumption).
+        #[arg(long, default_value = "uniform", value_parser = ["uniform", "eca"])]
+        rating_mix: String,
+        /// Write no political-event probabilities into the scenario.
+        #[arg(long)]
+        no_political_events: bool,
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -174,6 +181,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             concentration,
             lgd_dispersion,
             total_exposure_yen,
+            rating_mix,
+            no_political_events,
             seed,
             out,
             scenario,
@@ -187,6 +196,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 concentration,
                 lgd_dispersion,
                 total_exposure: total_exposure_yen,
+                rating_mix: if rating_mix == "eca" {
+                    levee_insurance::RatingMix::Eca
+                } else {
+                    levee_insurance::RatingMix::Uniform
+                },
+                political_events: !no_political_events,
             };
             gen_portfolio(&spec, seed, out, scenario, &method)
         }

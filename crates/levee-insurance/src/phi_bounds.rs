@@ -1,0 +1,197 @@
+//! Tabulated bounds of the normal distribution function Φ, for exact
+//! accept/reject decisions without evaluating Φ.
+//!
+//! Why: the simulator's inner loops ask two kinds of question about
+//! conditional default probabilities p = Φ(h): "give me an upper bound p̄ ≥ p"
+//! (the candidate rate of geometric skipping with thinning, and its hazard
+//! −ln(1 − p̄)) and "is x < Φ(h)?" (accepting a candidate, or a political
+//! event). Both can be answered from a table of Φ at the nodes of a fine grid
+//! in h, because Φ is increasing: for h in [hᵢ, hᵢ₊₁), Φ(hᵢ) ≤ Φ(h) ≤ Φ(hᵢ₊₁).
+//! A decision that the table bounds settle is the same decision as comparing
+//! with Φ(h) itself (a squeeze); only the few comparisons that fall between
+//! the bounds evaluate Φ. The sampled distribution is therefore exactly the
+//! one of the full computation, at a fraction of its cost.
+//!
+//! The bounds carry a relative margin of 10⁻¹² so that the rounding of the
+//! computed Φ (relative error ~10⁻¹⁵) can never make a table bound wrong.
+
+use levee_rng::normal_cdf;
+
+/// Lowest grid node: below it the table bounds Φ(h) by Φ(−12) ≈ 1.8e-33.
+const H_MIN: f64 = -12.0;
+/// Highest grid node: above it Φ(h) > 1 − 10⁻¹⁷ and the upper bound is 1.
+const H_MAX: f64 = 8.5;
+/// Nodes per unit of h.
+const PER_UNIT: f64 = 32.0;
+/// Relative safety margin on both bounds.
+const MARGIN: f64 = 1e-12;
+/// Number of grid nodes.
+const NODES: usize = ((H_MAX - H_MIN) * PER_UNIT) as usize + 1;
+/// Index of the last interval, [H_MAX, ∞).
+const LAST: f64 = NODES as f64;
+
+/// Bounds of Φ on the intervals of a grid (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct PhiBounds {
+    /// Per interval i: [lower bound of Φ, upper bound p̄ of Φ, hazard
+    /// −ln(1 − p̄), 1/hazard] (the hazard is ∞ where p̄ = 1); one entry per
+    /// look-up.
+    entries: Vec<[f64; 4]>,
+}
+
+impl Default for PhiBounds {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PhiBounds {
+    /// Build the table (657 nodes; about 16 KB).
+    pub fn new() -> Self {
+        let nodes = NODES;
+        let phi: Vec<f64> = (0..nodes)
+            .map(|i| normal_cdf(H_MIN + i as f64 / PER_UNIT))
+            .collect();
+        // Interval 0 is (−∞, H_MIN), interval i ∈ 1..nodes is [h_{i−1}, h_i),
+        // interval `nodes` is [H_MAX, ∞).
+        let mut lo = Vec::with_capacity(nodes + 1);
+        let mut up = Vec::with_capacity(nodes + 1);
+        lo.push(0.0);
+        up.push(phi[0] * (1.0 + MARGIN));
+        for i in 1..nodes {
+            lo.push(phi[i - 1] * (1.0 - MARGIN));
+            up.push((phi[i] * (1.0 + MARGIN)).min(1.0));
+        }
+        lo.push(phi[nodes - 1] * (1.0 - MARGIN));
+        up.push(1.0);
+        let entries = lo
+            .iter()
+            .zip(&up)
+            .map(|(&l, &u)| {
+                let hazard = -(-u).ln_1p();
+                [l, u, hazard, 1.0 / hazard]
+            })
+            .collect();
+        PhiBounds { entries }
+    }
+
+    /// Interval of `h` (NaN maps to the lowest interval).
+    #[inline]
+    fn interval(&self, h: f64) -> usize {
+        let t = (h - H_MIN) * PER_UNIT + 1.0;
+        // Clamp to [0.5, LAST] (NaN fails the first test and becomes 0.5).
+        let t = if t > 0.5 { t } else { 0.5 };
+        let t = if t < LAST { t } else { LAST };
+        // Round t − ½ to an integer by adding 2⁵² (whose ulp is 1) and read it
+        // from the low mantissa bits. This is ⌊t⌋, except at an exact node
+        // where ties-to-even may give ⌊t⌋ − 1: the interval just below, whose
+        // bounds also hold at its upper end. Why not `as usize`: the
+        // saturating cast costs more than the rest of the look-up, which runs
+        // for every band of every path.
+        let r = (t - 0.5) + 4_503_599_627_370_496.0;
+        (r.to_bits() & ((1 << 52) - 1)) as usize
+    }
+
+    /// An upper bound p̄ ≥ Φ(h), its hazard −ln(1 − p̄) and the reciprocal of
+    /// the hazard (for the position of a candidate without a division).
+    ///
+    /// ```
+    /// let t = levee_insurance::phi_bounds::PhiBounds::new();
+    /// let h = -2.5;
+    /// let (p, l, inv) = t.upper(h);
+    /// assert_eq!(inv, 1.0 / l);
+    /// let exact = levee_rng::normal_cdf(h);
+    /// assert!(p >= exact && p <= exact * 1.1);
+    /// assert_eq!(l, -(-p).ln_1p());
+    /// ```
+    #[inline]
+    pub fn upper(&self, h: f64) -> (f64, f64, f64) {
+        let [_, up, hazard, inv] = self.entries[self.interval(h)];
+        (up, hazard, inv)
+    }
+
+    /// An approximation of Φ(h): the midpoint of the table's bounds (relative
+    /// error below e^{(|h|+1)/32} − 1, about 3% at h = −3). For estimates that
+    /// only guide a choice, such as a twisting target.
+    #[inline]
+    pub fn approx(&self, h: f64) -> f64 {
+        let [lo, up, _, _] = self.entries[self.interval(h)];
+        0.5 * (lo + up)
+    }
+
+    /// Whether `x < Φ(h)`, with Φ(h) = [`levee_rng::normal_cdf`]`(h)`: the same
+    /// answer as the direct comparison, evaluating Φ only when `x` falls
+    /// between the table's bounds.
+    ///
+    /// ```
+    /// let t = levee_insurance::phi_bounds::PhiBounds::new();
+    /// let p = levee_rng::normal_cdf(-1.3);
+    /// assert!(t.below(-1.3, p * (1.0 - 1e-9)));
+    /// assert!(!t.below(-1.3, p * (1.0 + 1e-9)));
+    /// ```
+    #[inline]
+    pub fn below(&self, h: f64, x: f64) -> bool {
+        let [lo, up, _, _] = self.entries[self.interval(h)];
+        if x < lo {
+            true
+        } else if x >= up {
+            false
+        } else {
+            x < normal_cdf(h)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use levee_rng::Stream;
+
+    /// The bounds hold at and between the nodes, across the whole range and
+    /// beyond it, and the squeeze decision equals the direct comparison.
+    #[test]
+    fn bounds_hold_and_decisions_match_direct_comparison() {
+        let t = PhiBounds::new();
+        let s = Stream::new(1, "phi-bounds-test");
+        let mut between = 0u32;
+        for k in 0..200_000u64 {
+            let [a, b] = s.uniform_pair(k, 0, 0);
+            let h = -14.0 + 24.0 * a;
+            let p = normal_cdf(h);
+            let (up, l, _) = t.upper(h);
+            assert!(up >= p, "upper bound at h = {h}");
+            assert!(l >= -(-p).ln_1p());
+            let [lo, hi, _, _] = t.entries[t.interval(h)];
+            assert!(lo <= p, "lower bound at h = {h}");
+            // Probe near p (where decisions are hardest) and far from it.
+            for x in [p * (0.5 + b), p * (1.0 + (b - 0.5) * 1e-6), b] {
+                assert_eq!(t.below(h, x), x < p, "h = {h}, x = {x}");
+                if x >= lo && x < hi {
+                    between += 1;
+                }
+            }
+        }
+        // Grid nodes themselves and the ends of the range.
+        for i in 0..=((H_MAX - H_MIN) * PER_UNIT) as usize {
+            let h = H_MIN + i as f64 / PER_UNIT;
+            assert!(t.upper(h).0 >= normal_cdf(h));
+        }
+        assert_eq!(t.upper(50.0), (1.0, f64::INFINITY, 0.0));
+        assert!(t.upper(-40.0).0 >= normal_cdf(-40.0));
+        assert!(t.upper(f64::NAN).0 > 0.0);
+        // The squeeze leaves few comparisons to Φ itself.
+        assert!(between < 200_000, "{between}");
+    }
+
+    /// The bound is tight: within a factor e^{|h|/32} of Φ in the lower tail.
+    #[test]
+    fn upper_bound_is_tight() {
+        let t = PhiBounds::new();
+        for k in 0..=400 {
+            let h = -11.0 + 0.0437 * k as f64;
+            let ratio = t.upper(h).0 / normal_cdf(h);
+            let allowed = ((h.abs() + 1.0) / PER_UNIT).exp() * (1.0 + 1e-9);
+            assert!(ratio <= allowed, "h = {h}: ratio {ratio}");
+        }
+    }
+}
