@@ -438,15 +438,22 @@ impl Sim {
     /// Systematic values y of every cell for the factor vector `z`.
     pub fn cell_values(&self, z: &[f64], cf: &mut [f64], y: &mut [f64]) {
         let nc = self.nc;
-        for (i, out) in cf.iter_mut().enumerate().take(nc) {
+        let zc = &z[1..=nc];
+        for ((out, row), i) in cf
+            .iter_mut()
+            .zip(self.chol.chunks_exact(nc.max(1)))
+            .zip(0..)
+        {
+            // The same sum, in the same order, as Σ_{j ≤ i} chol[i][j]·z_c[j].
             let mut s = 0.0;
-            for j in 0..=i {
-                s += self.chol[i * nc + j] * z[1 + j];
+            for (a, b) in row[..=i].iter().zip(zc) {
+                s += a * b;
             }
             *out = s;
         }
-        for (k, c) in self.cells.iter().enumerate() {
-            y[k] = c.bg * z[0] + c.bc * cf[c.country] + c.bs * z[1 + nc + c.sector];
+        let (zg, zs) = (z[0], &z[1 + nc..]);
+        for (out, c) in y.iter_mut().zip(&self.cells) {
+            *out = c.bg * zg + c.bc * cf[c.country] + c.bs * zs[c.sector];
         }
     }
 
@@ -658,12 +665,11 @@ impl Sim {
         // Exp(1) variable E, and a candidate u is accepted with probability
         // p_u/p̄. So each obligor defaults with probability exactly p_u,
         // independently, at a cost proportional to cells + bands + candidates.
-        for (ci, &(b0, b1)) in self.cell_bands.iter().enumerate() {
+        let cells = self.cell_bands.iter().zip(&self.cells).zip(y.iter());
+        for (ci, ((&(b0, b1), cell), &yc)) in cells.enumerate() {
             if b0 == b1 {
                 continue;
             }
-            let cell = &self.cells[ci];
-            let yc = y[ci];
             let inv_b = cell.inv_b;
             let cell_band_list = &self.bands[b0 as usize..b1 as usize];
             // Candidate rates of the cell's bands and their total hazard.
