@@ -45,7 +45,12 @@ fn boxed<M: RunnableModel + 'static>(m: Option<M>) -> Option<Box<dyn RunnableMod
     m.map(|m| Box::new(m) as Box<dyn RunnableModel>)
 }
 
-const INSURANCE_BYTES_PER_PATH: u64 = 400;
+/// Peak resident memory per path of the insurance model: measured 98 bytes
+/// (`/usr/bin/time -f %M` of `levee run examples/japan-2025.toml --only
+/// insurance`, 13.9 MB at 100,000 paths and 53.1 MB at 500,000, importance
+/// sampling; docs/PERFORMANCE.md), rounded up. Per-policy sums are per chunk,
+/// so the book's size does not scale with the paths.
+const INSURANCE_BYTES_PER_PATH: u64 = 128;
 
 /// Every model, in the order they run and appear in outputs.
 pub const MODELS: &[ModelEntry] = &[
