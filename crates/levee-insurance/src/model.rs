@@ -390,7 +390,7 @@ impl InsuranceModel {
                 }
             }
         }
-        Sim {
+        let mut sim = Sim {
             nc: cfg.countries.len(),
             ns: cfg.sectors.len(),
             chol: cfg.chol.clone(),
@@ -403,6 +403,7 @@ impl InsuranceModel {
             events,
             tables,
             phi: PhiBounds::new(),
+            cell_hazard: Vec::new(),
             scores: ScoreTable::new(),
             nu: cfg.t_dof,
             rho_lgd: cfg.lgd_factor_loading,
@@ -413,7 +414,11 @@ impl InsuranceModel {
             s_factor: Stream::new(seed, "insurance/factors"),
             s_keys: Stream::new(seed, "insurance/default-keys"),
             s_mix: Stream::new(seed, "insurance/is-mixture"),
+        };
+        if cfg.t_dof.is_none() {
+            sim.build_cell_hazards();
         }
+        sim
     }
 
     /// The simulator with the importance-sampling settings tuned for the

@@ -19,6 +19,12 @@ use crate::phi_bounds::PhiBounds;
 use crate::score_table::ScoreTable;
 use crate::special::BetaTable;
 
+/// Grid of a cell's normalised systematic value y/sd for the tabulated
+/// total hazards: HZ_NODES nodes from HZ_LO in steps of HZ_STEP.
+const HZ_LO: f64 = -8.0;
+const HZ_STEP: f64 = 1.0 / 16.0;
+const HZ_NODES: usize = 257;
+
 /// Share of the smallest twisting target below which an obligor's weight is
 /// not twisted (see [`Sim::set_twist`]).
 pub const TWIST_SHARE: f64 = 0.005;
@@ -135,6 +141,9 @@ pub struct Sim {
     pub tables: Vec<BetaTable>,
     /// Tabulated bounds of Φ for the exact squeeze decisions.
     pub phi: PhiBounds,
+    /// Per cell, the walk's total hazard at HZ_NODES values of its
+    /// systematic factor ([`Sim::build_cell_hazards`]); empty: not built.
+    pub cell_hazard: Vec<f64>,
     /// Tabulated Φ⁻¹ of 32-bit words for LGD scores.
     pub scores: ScoreTable,
     /// Student-t degrees of freedom (None: Gaussian copula).
@@ -408,6 +417,50 @@ impl Sim {
         (TWIST_SHARE * x).min(w_top)
     }
 
+    /// Tabulate, for every cell and every node y_j = (HZ_LO + j·HZ_STEP)·sd of
+    /// a grid of its systematic value, the total untwisted hazard
+    /// Λ_j = Σ_bands n_b·λ̄(h_b(y_j)) of the walk (Gaussian copula). Why: Λ is
+    /// non-increasing in y (a better systematic value lowers every PD, and
+    /// the table's bounds, index and sum are monotone in floating point too),
+    /// so for y ≥ y_j a uniform u₀ ≤ 1 − Λ_j proves u₀ ≤ 1 − Λ(y) ≤ e^{−Λ(y)}:
+    /// no candidate in the cell, decided without the cell's band pass. On
+    /// books of low PDs most cells are quiet on most paths.
+    pub fn build_cell_hazards(&mut self) {
+        let mut table = Vec::with_capacity(self.cells.len() * HZ_NODES);
+        for (cell, &(b0, b1)) in self.cells.iter().zip(&self.cell_bands) {
+            for j in 0..HZ_NODES {
+                let y = (HZ_LO + j as f64 * HZ_STEP) * cell.sd;
+                let mut total = 0.0;
+                for band in &self.bands[b0 as usize..b1 as usize] {
+                    let h_top = (band.c_top - y) * cell.inv_b;
+                    total += (band.end - band.start) as f64 * self.phi.upper(h_top).1;
+                }
+                table.push(total);
+            }
+        }
+        self.cell_hazard = table;
+    }
+
+    /// The tabulated bound Λ_j ≥ Λ(y) for cell `ci` at systematic value `y`
+    /// (see [`Sim::build_cell_hazards`]), or None below the grid: the node
+    /// ⌊(y/sd − HZ_LO)/HZ_STEP⌋, or the one below it if rounding put its
+    /// tabulated y_j above y, so that y_j ≤ y.
+    #[inline]
+    fn cell_hazard_bound(&self, ci: usize, cell: &Cell, y: f64) -> Option<f64> {
+        let yn = if cell.sd > 0.0 { y / cell.sd } else { 0.0 };
+        let t = (yn - HZ_LO) / HZ_STEP;
+        // Below the grid, or NaN.
+        if t.is_nan() || t < 0.0 {
+            return None;
+        }
+        let mut j = (t as usize).min(HZ_NODES - 1);
+        // The node's y exactly as tabulated; step down if rounding put it above y.
+        if (HZ_LO + j as f64 * HZ_STEP) * cell.sd > y {
+            j = j.checked_sub(1)?;
+        }
+        self.cell_hazard.get(ci * HZ_NODES + j).copied()
+    }
+
     /// Number of obligors twisted under the current targets.
     pub fn twisted_obligors(&self) -> usize {
         self.units.iter().filter(|u| u.w >= self.twist_cut).count()
@@ -672,6 +725,18 @@ impl Sim {
             }
             let inv_b = cell.inv_b;
             let cell_band_list = &self.bands[b0 as usize..b1 as usize];
+            let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
+            let u0 = u64_to_open01(rng.next_u64());
+            // A quiet cell is settled before its bands are looked at, by the
+            // tabulated bound of its total hazard (Gaussian copula, untwisted
+            // rates; `cell_hazard_bound`): the same decision as below.
+            if scale == 1.0
+                && theta == 0.0
+                && let Some(bound) = self.cell_hazard_bound(ci, cell, yc)
+                && u0 <= 1.0 - bound
+            {
+                continue;
+            }
             // Candidate rates of the cell's bands and their total hazard.
             let mut total = 0.0;
             for (slot, band) in bounds.iter_mut().zip(cell_band_list) {
@@ -687,8 +752,6 @@ impl Sim {
                 };
                 total += (band.end - band.start) as f64 * slot.1;
             }
-            let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
-            let u0 = u64_to_open01(rng.next_u64());
             // The cell has no candidate iff E = −ln u₀ ≥ total, i.e. u₀ ≤ e^{−total};
             // as e^{−t} ≥ 1 − t, u₀ ≤ 1 − total settles it without a logarithm.
             if u0 <= 1.0 - total {
