@@ -1029,6 +1029,49 @@ mod tests {
         (th, psi)
     }
 
+    /// The per-cell hazard table never settles a cell that the band pass
+    /// would not settle: wherever u₀ ≤ 1 − Λ_j (table), also u₀ ≤ 1 − Λ(y)
+    /// with Λ(y) summed over the bands at the cell's actual y, as in the walk.
+    /// Checked on a generated book for systematic values across (and beyond)
+    /// the grid, with u₀ placed just around 1 − Λ_j, where a wrong bound
+    /// would show; and the table must settle some cells (it is not vacuous).
+    #[test]
+    fn cell_hazard_table_bounds_the_walk() {
+        let spec = crate::PortfolioSpec {
+            policies: 1500,
+            countries: 6,
+            sectors: 4,
+            ..Default::default()
+        };
+        let m = crate::synthetic_model(&spec, 3, "plain").unwrap();
+        let sim = m.compile(1);
+        assert_eq!(sim.cell_hazard.len(), sim.cells.len() * HZ_NODES);
+        let s = Stream::new(5, "cell-hazard-test");
+        let mut settled = 0u32;
+        for (ci, (cell, &(b0, b1))) in sim.cells.iter().zip(&sim.cell_bands).enumerate() {
+            for k in 0..2_000u64 {
+                let [a, b] = s.uniform_pair(k, ci as u32, 0);
+                let y = (-10.0 + 20.0 * a) * cell.sd.max(0.1);
+                let total: f64 = sim.bands[b0 as usize..b1 as usize]
+                    .iter()
+                    .map(|band| {
+                        let h = (band.c_top - y) * cell.inv_b;
+                        (band.end - band.start) as f64 * sim.phi.upper(h).1
+                    })
+                    .sum();
+                if let Some(bound) = sim.cell_hazard_bound(ci, cell, y) {
+                    assert!(bound >= total, "cell {ci}, y {y}: {bound} < {total}");
+                    let u0 = (1.0 - bound) * (1.0 + 1e-12 * (b - 0.5));
+                    if u0 <= 1.0 - bound {
+                        assert!(u0 <= 1.0 - total, "cell {ci}, y {y}");
+                        settled += 1;
+                    }
+                }
+            }
+        }
+        assert!(settled > 100, "{settled}");
+    }
+
     #[test]
     fn shared_logits_give_the_same_twists_bit_for_bit() {
         // Runs of equal p (as produced band by band), a zero p, varied weights.
