@@ -1,14 +1,12 @@
 //! Named streams and identity-addressed draws.
 
-use crate::{philox4x32_10, u64_to_open01};
+use crate::{SplitMix64, philox4x32_10, u64_to_open01};
 
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a strong 64-bit mixer.
+/// The first SplitMix64 output for state `z` (Steele, Lea & Flood 2014): a
+/// strong 64-bit mixer, used to derive stream keys.
 #[inline]
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+fn splitmix64(z: u64) -> u64 {
+    SplitMix64::new(z).at(0)
 }
 
 /// FNV-1a 64-bit hash of a label: stable across platforms and Rust versions
