@@ -390,6 +390,7 @@ impl InsuranceModel {
                 }
             }
         }
+        let w_top = units.iter().map(|u| u.w).fold(0.0, f64::max);
         let mut sim = Sim {
             nc: cfg.countries.len(),
             ns: cfg.sectors.len(),
@@ -408,9 +409,11 @@ impl InsuranceModel {
             nu: cfg.t_dof,
             rho_lgd: cfg.lgd_factor_loading,
             pol_loading: cfg.political_correlation.sqrt(),
+            pol_scale: 1.0 / (1.0 - cfg.political_correlation).sqrt(),
             shift: Shift::default(),
             twist: Vec::new(),
             twist_cut: f64::INFINITY,
+            w_top,
             s_factor: Stream::new(seed, "insurance/factors"),
             s_keys: Stream::new(seed, "insurance/default-keys"),
             s_mix: Stream::new(seed, "insurance/is-mixture"),

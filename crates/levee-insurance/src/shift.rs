@@ -10,7 +10,9 @@
 //! the log of the Chernoff bound on P(L > x | z) over the obligors' defaults
 //! and the country events; z includes the common political factor P, so the
 //! shift can raise every event's probability at once where events drive the
-//! tail (events are also twisted). At the optimum z = ∇F_x(z) (by the
+//! tail. The objective treats the events as twisted whatever `twist_events`
+//! says: it only chooses μ, and any μ gives an unbiased estimator. At the
+//! optimum z = ∇F_x(z) (by the
 //! envelope theorem ∇F_x = ∂ψ/∂z at fixed θ), solved by damped fixed-point
 //! iteration from several starts (origin, global factor, the largest countries
 //! and sectors). Distinct optima form the mixture, weighted ∝ e^{F_x(μ) − |μ|²/2}
@@ -158,15 +160,13 @@ impl Eval {
             }
         }
         grad.iter_mut().for_each(|g| *g = 0.0);
-        // Events: dp_e/dP = −φ(h_e)·lp/li.
+        // Events: dp_e/dP = φ(h_e)·dh_e/dP = −φ(h_e)·lp/li.
         if theta > 0.0 && ps.len() > meta.len() {
-            let lp = sim.pol_loading;
-            let li = (1.0 - lp * lp).sqrt();
-            let pfac = self.pfac;
+            let dh_dp = -sim.pol_loading * sim.pol_scale;
             let mut gp = 0.0;
             for (ev, &(p, w)) in sim.events.iter().zip(&ps[meta.len()..]) {
-                let h = sim.event_h(ev, pfac);
-                gp += dpsi(p, w) * (-crate::special::normal_pdf(h) * lp / li);
+                let h = sim.event_h(ev, self.pfac);
+                gp += dpsi(p, w) * crate::special::normal_pdf(h) * dh_dp;
             }
             grad[sim.dim() - 1] = gp;
         }

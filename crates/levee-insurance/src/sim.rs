@@ -152,6 +152,8 @@ pub struct Sim {
     pub rho_lgd: f64,
     /// Loading of each political event on the common political factor (√ of the correlation).
     pub pol_loading: f64,
+    /// 1/√(1 − pol_loading²), the scale of an event's own latent variable.
+    pub pol_scale: f64,
     /// IS shift (empty: plain Monte Carlo).
     pub shift: Shift,
     /// Exponential twisting targets x_k (Glasserman & Li step 1), used as an
@@ -160,6 +162,8 @@ pub struct Sim {
     /// Obligors with twisting weight w ≥ this are twisted; the others keep
     /// their conditional PDs (∞: none).
     pub twist_cut: f64,
+    /// The largest twisting weight of an obligor (0 without obligors).
+    pub w_top: f64,
     /// Factor stream.
     pub s_factor: Stream,
     /// Keys of a path's default and event draws: block (path, 0, 0) holds the
@@ -222,9 +226,8 @@ struct Candidate {
     r: u64,
     /// Candidate rate of its band.
     pbar: f64,
-    /// Systematic value and 1/b of its cell.
-    yc: f64,
-    inv_b: f64,
+    /// Its cell.
+    cell: u32,
 }
 
 #[inline]
@@ -358,12 +361,12 @@ impl Sim {
         1 + self.nc + self.ns + 1
     }
 
-    /// Conditional probability of event `ev` given the political factor `p`:
-    /// lp·P + li·η < threshold ⇔ η < (threshold − lp·P)/li.
+    /// The event's threshold in its own latent variable given the political
+    /// factor `p`: lp·P + li·η < threshold ⇔ η < h = (threshold − lp·P)/li,
+    /// so P(event | P) = Φ(h) and dh/dP = −lp/li.
     #[inline]
     pub fn event_h(&self, ev: &Event, p: f64) -> f64 {
-        let lp = self.pol_loading;
-        (ev.threshold - lp * p) / (1.0 - lp * lp).sqrt()
+        (ev.threshold - self.pol_loading * p) * self.pol_scale
     }
 
     /// Set the twisting targets. Only obligors whose weight w (exposure ×
@@ -413,8 +416,7 @@ impl Sim {
     /// [`TWIST_SHARE`]·x, but never above the largest weight of the book (so
     /// the largest obligors are always twisted; on a homogeneous book, all).
     pub fn twist_cut_for(&self, x: f64) -> f64 {
-        let w_top = self.units.iter().map(|u| u.w).fold(0.0, f64::max);
-        (TWIST_SHARE * x).min(w_top)
+        (TWIST_SHARE * x).min(self.w_top)
     }
 
     /// Tabulate, for every cell and every node y_j = (HZ_LO + j·HZ_STEP)·sd of
@@ -442,12 +444,12 @@ impl Sim {
     }
 
     /// The tabulated bound Λ_j ≥ Λ(y) for cell `ci` at systematic value `y`
-    /// (see [`Sim::build_cell_hazards`]), or None below the grid: the node
+    /// (normalised: `yn` = y/sd, 0 where sd = 0; see
+    /// [`Sim::build_cell_hazards`]), or None below the grid: the node
     /// ⌊(y/sd − HZ_LO)/HZ_STEP⌋, or the one below it if rounding put its
     /// tabulated y_j above y, so that y_j ≤ y.
     #[inline]
-    fn cell_hazard_bound(&self, ci: usize, cell: &Cell, y: f64) -> Option<f64> {
-        let yn = if cell.sd > 0.0 { y / cell.sd } else { 0.0 };
+    fn cell_hazard_bound(&self, ci: usize, cell: &Cell, y: f64, yn: f64) -> Option<f64> {
         let t = (yn - HZ_LO) / HZ_STEP;
         // Below the grid, or NaN.
         if t.is_nan() || t < 0.0 {
@@ -635,18 +637,13 @@ impl Sim {
         for (k, c) in self.cells.iter().enumerate() {
             yn[k] = if c.sd > 0.0 { y[k] / c.sd } else { 0.0 };
         }
-        let (lp, li) = (
-            self.pol_loading,
-            (1.0 - self.pol_loading * self.pol_loading).sqrt(),
-        );
         // Conditional event probabilities given the political factor:
-        // lp·P + li·η < threshold  ⇔  u < Φ(h_e), h_e = (threshold − lp·P)/li, η = Φ⁻¹(u).
-        let inv_li = 1.0 / li;
+        // u < Φ(h_e) with h_e = `event_h` (η = Φ⁻¹(u)).
         let mut theta = 0.0;
         let mut twists: Vec<(f64, f64)> = Vec::new();
         if !self.twist.is_empty() {
             for (k, ev) in self.events.iter().enumerate() {
-                pe[k] = normal_cdf((ev.threshold - lp * pfac) * inv_li);
+                pe[k] = normal_cdf(self.event_h(ev, pfac));
             }
             let mut ps: Vec<(f64, f64)> = Vec::new();
             // E[loss | z] of the obligors left untwisted: the twisted ones
@@ -718,8 +715,12 @@ impl Sim {
         // Exp(1) variable E, and a candidate u is accepted with probability
         // p_u/p̄. So each obligor defaults with probability exactly p_u,
         // independently, at a cost proportional to cells + bands + candidates.
-        let cells = self.cell_bands.iter().zip(&self.cells).zip(y.iter());
-        for (ci, ((&(b0, b1), cell), &yc)) in cells.enumerate() {
+        let cells = self
+            .cell_bands
+            .iter()
+            .zip(&self.cells)
+            .zip(y.iter().zip(yn.iter()));
+        for (ci, ((&(b0, b1), cell), (&yc, &ync))) in cells.enumerate() {
             if b0 == b1 {
                 continue;
             }
@@ -732,7 +733,7 @@ impl Sim {
             // rates; `cell_hazard_bound`): the same decision as below.
             if scale == 1.0
                 && theta == 0.0
-                && let Some(bound) = self.cell_hazard_bound(ci, cell, yc)
+                && let Some(bound) = self.cell_hazard_bound(ci, cell, yc, ync)
                 && u0 <= 1.0 - bound
             {
                 continue;
@@ -784,8 +785,7 @@ impl Sim {
                         unit: ui,
                         r,
                         pbar,
-                        yc,
-                        inv_b,
+                        cell: ci as u32,
                     });
                 }
             }
@@ -800,7 +800,9 @@ impl Sim {
             let accept = if theta > 0.0 && twisted_unit {
                 x < twisted(pu[c.unit as usize], unit.w, theta)
             } else {
-                self.phi.below((scale * unit.c - c.yc) * c.inv_b, x)
+                let cell = c.cell as usize;
+                let h = (scale * unit.c - y[cell]) * self.cells[cell].inv_b;
+                self.phi.below(h, x)
             };
             if accept {
                 if twisted_unit {
@@ -827,7 +829,7 @@ impl Sim {
             let hit = if theta > 0.0 && ev.twist {
                 u < twisted(pe[ei], ev.w, theta)
             } else {
-                self.phi.below((ev.threshold - lp * pfac) * inv_li, u)
+                self.phi.below(self.event_h(ev, pfac), u)
             };
             if hit {
                 if ev.twist {
@@ -890,34 +892,6 @@ impl Sim {
             .map(|ev| ev.w * normal_cdf(self.event_h(ev, pfac)))
             .sum();
         commercial + political
-    }
-
-    /// Gradient of [`Sim::conditional_mean`] with respect to z.
-    pub fn conditional_mean_grad(
-        &self,
-        classes: &[Class],
-        z: &[f64],
-        cf: &mut [f64],
-        y: &mut [f64],
-        g: &mut [f64],
-    ) {
-        self.cell_values(z, cf, y);
-        let mut dy = vec![0.0; self.cells.len()];
-        for k in classes {
-            let cell = &self.cells[k.cell as usize];
-            let h = (k.c - y[k.cell as usize]) / cell.b;
-            dy[k.cell as usize] -= k.w * crate::special::normal_pdf(h) / cell.b;
-        }
-        g.iter_mut().for_each(|v| *v = 0.0);
-        let nc = self.nc;
-        for (ci, cell) in self.cells.iter().enumerate() {
-            let d = dy[ci];
-            g[0] += d * cell.bg;
-            for j in 0..=cell.country {
-                g[1 + j] += d * cell.bc * self.chol[cell.country * nc + j];
-            }
-            g[1 + nc + cell.sector] += d * cell.bs;
-        }
     }
 
     /// Obligors aggregated by (cell, threshold) with their commercial exposure × LGD.
@@ -1059,7 +1033,8 @@ mod tests {
                         (band.end - band.start) as f64 * sim.phi.upper(h).1
                     })
                     .sum();
-                if let Some(bound) = sim.cell_hazard_bound(ci, cell, y) {
+                let yn = if cell.sd > 0.0 { y / cell.sd } else { 0.0 };
+                if let Some(bound) = sim.cell_hazard_bound(ci, cell, y, yn) {
                     assert!(bound >= total, "cell {ci}, y {y}: {bound} < {total}");
                     let u0 = (1.0 - bound) * (1.0 + 1e-12 * (b - 0.5));
                     if u0 <= 1.0 - bound {
