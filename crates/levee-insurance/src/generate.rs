@@ -55,16 +55,7 @@ impl RatingMix {
     fn grade(self, u: f64) -> usize {
         match self {
             RatingMix::Uniform => (u * PD_GRID.len() as f64) as usize % PD_GRID.len(),
-            RatingMix::Eca => {
-                let mut acc = 0.0;
-                for (k, w) in ECA_MIX.iter().enumerate() {
-                    acc += w;
-                    if u < acc {
-                        return k;
-                    }
-                }
-                PD_GRID.len() - 1
-            }
+            RatingMix::Eca => pick_weighted(u, &ECA_MIX),
         }
     }
 }
@@ -116,8 +107,14 @@ pub struct GeneratedPolicy {
 pub const PD_GRID: [f64; 7] = [0.0003, 0.001, 0.003, 0.008, 0.02, 0.05, 0.12];
 
 fn pick_power(u: f64, n: usize, c: f64) -> usize {
-    // P(k) ∝ (k + 1)^(−c), by inversion of the cumulative weights.
+    // P(k) ∝ (k + 1)^(−c).
     let w: Vec<f64> = (0..n).map(|k| ((k + 1) as f64).powf(-c)).collect();
+    pick_weighted(u, &w)
+}
+
+/// The index k with probability ∝ w[k], by inversion of the cumulative
+/// weights at the uniform draw `u`.
+fn pick_weighted(u: f64, w: &[f64]) -> usize {
     let t: f64 = w.iter().sum::<f64>() * u;
     let mut acc = 0.0;
     for (k, x) in w.iter().enumerate() {
@@ -126,7 +123,7 @@ fn pick_power(u: f64, n: usize, c: f64) -> usize {
             return k;
         }
     }
-    n.saturating_sub(1)
+    w.len().saturating_sub(1)
 }
 
 /// Generate a portfolio. Product mix follows NEXI's FY2021 authorisations
@@ -228,21 +225,18 @@ pub fn write_portfolio_csv(rows: &[GeneratedPolicy], mut w: impl Write) -> std::
 /// A matching `[insurance]` section (factor table with political events,
 /// capital of 5% of exposure) for a generated portfolio written to `csv_path`.
 pub fn section_toml(spec: &PortfolioSpec, csv_path: &str, method: &str) -> String {
+    let twist_events = if method == "is" && spec.political_events {
+        "# Many frequent, large country events: the political-factor shift samples\n# them better than twisting them (docs/perf/insurance.md).\ntwist_events = false\n"
+    } else {
+        ""
+    };
     let mut s = format!(
-        "[insurance]\nportfolio = \"{csv_path}\"\nmethod = \"{method}\"\nglobal_loading = 0.35\nlgd_factor_loading = 0.3\npolitical_correlation = 0.3\n\n[insurance.capital]\nbase = \"¥{}bn\"\nas_of = \"2025-04\"\nmeasure = \"var\"\nlevel = \"99.5%\"\n\n[insurance.countries]\n",
+        "[insurance]\nportfolio = \"{csv_path}\"\nmethod = \"{method}\"\nglobal_loading = 0.35\nlgd_factor_loading = 0.3\npolitical_correlation = 0.3\n{twist_events}\n[insurance.capital]\nbase = \"¥{}bn\"\nas_of = \"2025-04\"\nmeasure = \"var\"\nlevel = \"99.5%\"\n\n[insurance.countries]\n",
         (spec.total_exposure * 0.05 / 1e9).round()
     );
-    if method == "is" && spec.political_events {
-        // Appended to [insurance] (the table headers follow below).
-        s = s.replacen(
-            "political_correlation = 0.3\n",
-            "political_correlation = 0.3\n# Many frequent, large country events: the shift of the political factor\n# samples them better than twisting them (docs/perf/insurance.md).\ntwist_events = false\n",
-            1,
-        );
-    }
+    let e = if spec.political_events { 1.0 } else { 0.0 };
     for c in 0..spec.countries.max(1) {
         let k = c as f64 / spec.countries.max(1) as f64;
-        let e = if spec.political_events { 1.0 } else { 0.0 };
         s.push_str(&format!(
             "C{:02} = {{ loading = {:.2}, transfer = {:.4}, expropriation = {:.4}, war = {:.4} }}\n",
             c + 1,
