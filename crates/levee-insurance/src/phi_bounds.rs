@@ -48,28 +48,25 @@ impl Default for PhiBounds {
 impl PhiBounds {
     /// Build the table (657 nodes; about 16 KB).
     pub fn new() -> Self {
-        let nodes = NODES;
-        let phi: Vec<f64> = (0..nodes)
+        let phi: Vec<f64> = (0..NODES)
             .map(|i| normal_cdf(H_MIN + i as f64 / PER_UNIT))
             .collect();
-        // Interval 0 is (−∞, H_MIN), interval i ∈ 1..nodes is [h_{i−1}, h_i),
-        // interval `nodes` is [H_MAX, ∞).
-        let mut lo = Vec::with_capacity(nodes + 1);
-        let mut up = Vec::with_capacity(nodes + 1);
-        lo.push(0.0);
-        up.push(phi[0] * (1.0 + MARGIN));
-        for i in 1..nodes {
-            lo.push(phi[i - 1] * (1.0 - MARGIN));
-            up.push((phi[i] * (1.0 + MARGIN)).min(1.0));
-        }
-        lo.push(phi[nodes - 1] * (1.0 - MARGIN));
-        up.push(1.0);
-        let entries = lo
-            .iter()
-            .zip(&up)
-            .map(|(&l, &u)| {
-                let hazard = -(-u).ln_1p();
-                [l, u, hazard, 1.0 / hazard]
+        // Interval 0 is (−∞, H_MIN), interval i ∈ 1..NODES is [h_{i−1}, h_i),
+        // interval NODES is [H_MAX, ∞).
+        let entries = (0..=NODES)
+            .map(|i| {
+                let lo = if i == 0 {
+                    0.0
+                } else {
+                    phi[i - 1] * (1.0 - MARGIN)
+                };
+                let up = if i == NODES {
+                    1.0
+                } else {
+                    (phi[i] * (1.0 + MARGIN)).min(1.0)
+                };
+                let hazard = -(-up).ln_1p();
+                [lo, up, hazard, 1.0 / hazard]
             })
             .collect();
         PhiBounds { entries }

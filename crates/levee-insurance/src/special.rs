@@ -145,9 +145,8 @@ impl BetaTable {
         } else {
             (Self::NODES - 1) as f64
         };
-        // ⌊t⌋ by a truncating conversion of a value known to be in range
-        // (`as u32` of a non-negative finite f64 below 2³² is exact truncation;
-        // the cheaper i32 path is used because the range is checked above).
+        // ⌊t⌋: t is finite and in [0, NODES − 1] here, so truncation to i32
+        // is exact (and cheaper than a saturating cast to usize).
         let i = ((t as i32) as usize).min(Self::NODES - 2);
         let f = t - i as f64;
         self.q[i] + f * (self.q[i + 1] - self.q[i])
