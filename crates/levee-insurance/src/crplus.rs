@@ -61,6 +61,19 @@ pub fn moments(obligors: &[CrObligor], variances: &[f64]) -> (f64, f64) {
     (mean, var)
 }
 
+/// The loss size of obligor `i` in units, checked against the grid length.
+fn unit_index(i: usize, o: &CrObligor, len: usize) -> Result<usize, CrPlusError> {
+    let j = o.units as usize;
+    if j >= len {
+        return Err(CrPlusError::Units {
+            index: i,
+            units: o.units,
+            len,
+        });
+    }
+    Ok(j)
+}
+
 /// The loss PMF on 0..len units by FFT inversion of
 /// G(z) = exp(Σ w₀ p (z^ν − 1)) Π_s (1 − σ_s² Σ w_s p (z^ν − 1))^{−1/σ_s²}.
 /// Mass beyond `len − 1` aliases onto the grid: choose `len` well above the
@@ -83,14 +96,7 @@ pub fn loss_pmf_fft(
     let mut polys = vec![vec![C64::default(); len]; ns + 1];
     let mut mu = vec![0.0; ns + 1];
     for (i, o) in obligors.iter().enumerate() {
-        let j = o.units as usize;
-        if j >= len {
-            return Err(CrPlusError::Units {
-                index: i,
-                units: o.units,
-                len,
-            });
-        }
+        let j = unit_index(i, o, len)?;
         let (s, w) = match o.sector {
             Some(s) if s < ns => (s + 1, o.weight.clamp(0.0, 1.0)),
             Some(s) => return Err(CrPlusError::Sector(s)),
@@ -138,14 +144,7 @@ pub fn loss_pmf_panjer(
     let mut q = vec![0.0; len];
     let mut mu = 0.0;
     for (i, o) in obligors.iter().enumerate() {
-        let j = o.units as usize;
-        if j >= len {
-            return Err(CrPlusError::Units {
-                index: i,
-                units: o.units,
-                len,
-            });
-        }
+        let j = unit_index(i, o, len)?;
         q[j] += o.pd;
         mu += o.pd;
     }
