@@ -50,6 +50,15 @@ fn main() {
                 sim.units.len(),
                 sim.shift.comps.len()
             );
+            eprintln!(
+                "cells {} bands {} units {} pols {} events {} tables {}",
+                sim.cells.len(),
+                sim.bands.len(),
+                sim.units.len(),
+                sim.pols.len(),
+                sim.events.len(),
+                sim.tables.len()
+            );
             let mut scr = sim.scratch();
             let t = std::time::Instant::now();
             let (mut s, mut w) = (0.0, 0.0);

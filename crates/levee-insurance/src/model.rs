@@ -315,8 +315,10 @@ impl InsuranceModel {
                 .iter()
                 .map(|&i| cfg.policies[i as usize].exposure * cfg.policies[i as usize].lgd)
                 .sum();
+            let cb = c * cells[cell as usize].inv_b;
             units.push(Unit {
                 c,
+                cb,
                 pol_start: start,
                 pol_end: unit_pol.len() as u32,
                 w,
@@ -345,6 +347,7 @@ impl InsuranceModel {
                     bands.push(Band {
                         cell,
                         c_top: c,
+                        cb_top: cb,
                         start: ui,
                         end: ui + 1,
                         w_max: w,
@@ -384,6 +387,7 @@ impl InsuranceModel {
                     events.push(Event {
                         threshold: normal_inv_cdf(horizon_pd(q, h)),
                         pols,
+                        claims: Vec::new(),
                         w,
                         twist: false,
                     });
@@ -399,8 +403,11 @@ impl InsuranceModel {
             cell_bands,
             bands,
             units,
+            walk: Vec::new(),
+            accept: Vec::new(),
             unit_pol,
             pols,
+            claims: Vec::new(),
             events,
             tables,
             phi: PhiBounds::new(),
@@ -418,6 +425,7 @@ impl InsuranceModel {
             s_keys: Stream::new(seed, "insurance/default-keys"),
             s_mix: Stream::new(seed, "insurance/is-mixture"),
         };
+        sim.build_claims();
         if cfg.t_dof.is_none() {
             sim.build_cell_hazards();
         }

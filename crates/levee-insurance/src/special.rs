@@ -102,7 +102,10 @@ pub fn beta_quantile_exact(a: f64, b: f64, u: f64) -> f64 {
 /// the precision of any LGD assumption.
 #[derive(Clone, Debug)]
 pub struct BetaTable {
-    q: Vec<f64>,
+    /// A fixed-size array: the clamped index needs no bounds check. Single
+    /// precision (relative rounding 6e-8, far below the interpolation error)
+    /// halves the table to 4 KB: it is read at random for every claim.
+    q: Box<[f32; Self::NODES]>,
 }
 
 impl BetaTable {
@@ -116,12 +119,11 @@ impl BetaTable {
     /// Tabulate beta(mean, dispersion).
     pub fn new(mean: f64, dispersion: f64) -> Self {
         let (a, b) = beta_params(mean, dispersion);
-        let q = (0..Self::NODES)
-            .map(|i| {
-                let u = normal_cdf(Self::X_MIN + i as f64 / Self::PER_UNIT);
-                beta_quantile_exact(a, b, u)
-            })
-            .collect();
+        let mut q = Box::new([0.0f32; Self::NODES]);
+        for (i, v) in q.iter_mut().enumerate() {
+            let u = normal_cdf(Self::X_MIN + i as f64 / Self::PER_UNIT);
+            *v = beta_quantile_exact(a, b, u) as f32;
+        }
         BetaTable { q }
     }
 
@@ -149,7 +151,8 @@ impl BetaTable {
         // is exact (and cheaper than a saturating cast to usize).
         let i = ((t as i32) as usize).min(Self::NODES - 2);
         let f = t - i as f64;
-        self.q[i] + f * (self.q[i + 1] - self.q[i])
+        let (q0, q1) = (f64::from(self.q[i]), f64::from(self.q[i + 1]));
+        q0 + f * (q1 - q0)
     }
 
     /// Quantile at probability `u` in (0, 1): G(Φ⁻¹(u)).

@@ -63,9 +63,50 @@ impl SplitMix64 {
     }
 }
 
+/// The sequence as a `rand_core` generator, so that well-kept samplers (for
+/// example `rand_distr`'s ziggurat exponential) can read its words in turn.
+/// 32-bit requests take the low half of the next 64-bit output.
+impl rand_core::TryRng for SplitMix64 {
+    type Error = core::convert::Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.next_u64() as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let w = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&w[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As a `rand_core` generator the sequence gives the same words in the
+    /// same order (32-bit requests: the low half of the next word).
+    #[test]
+    fn rand_core_view_reads_the_same_sequence() {
+        use rand_core::Rng;
+        let s = SplitMix64::new(42);
+        let mut a = s;
+        assert_eq!(Rng::next_u64(&mut a), s.at(0));
+        assert_eq!(Rng::next_u32(&mut a), s.at(1) as u32);
+        let mut bytes = [0u8; 12];
+        a.fill_bytes(&mut bytes);
+        assert_eq!(bytes[..8], s.at(2).to_le_bytes());
+        assert_eq!(bytes[8..], s.at(3).to_le_bytes()[..4]);
+        assert_eq!(a.next_u64(), s.at(4));
+    }
 
     /// Known answers of the reference implementation (Vigna's splitmix64.c).
     #[test]
