@@ -231,6 +231,7 @@ impl InsuranceModel {
                     b: (1.0 - r2).sqrt(),
                     inv_b: 1.0 / (1.0 - r2).sqrt(),
                     sd: r2.sqrt(),
+                    inv_sd: if r2 > 0.0 { 1.0 / r2.sqrt() } else { 0.0 },
                 });
                 (cells.len() - 1) as u32
             });

@@ -49,6 +49,8 @@ pub struct Cell {
     pub inv_b: f64,
     /// Standard deviation of the systematic part √(bg² + bc² + bs²).
     pub sd: f64,
+    /// 1/sd (0 where sd = 0, where y is 0 too).
+    pub inv_sd: f64,
 }
 
 /// A run of obligors of one cell with nearby thresholds.
@@ -230,9 +232,10 @@ pub struct Sim {
     pub s_factor: Stream,
     /// Keys of a path's default and event draws: block (path, 0, 0) holds the
     /// cells' key K_c and the events' key K_e. Cell c's candidate sequence is
-    /// the [`SplitMix64`] sequence under key SplitMix64(K_c).at(c): output 0
-    /// is its first gap, output 2k + 1 candidate k's acceptance and first LGD
-    /// words, output 2k + 2 the gap to candidate k + 1. Event e's uniform is
+    /// the [`SplitMix64`] sequence under key SplitMix64(K_c).at(c), read in
+    /// turn: the first gap (a ziggurat Exp(1), one word or rarely more), then
+    /// per candidate its acceptance and first LGD words (one word) and the
+    /// gap to the next candidate. Event e's uniform is
     /// half of SplitMix64(K_e).at(e / 2); the LGD words of its claims come from
     /// the sequence under SplitMix64(K_e).at(2³² + e).
     pub s_keys: Stream,
@@ -278,6 +281,8 @@ pub struct Scratch {
     pe: Vec<f64>,
     /// The path's default candidates.
     cands: Vec<Candidate>,
+    /// Cells left after the quiet-cell pass: index, first gap, sequence.
+    active: Vec<(u32, f64, SplitMix64)>,
 }
 
 /// A default candidate: obligor, its draws and what its acceptance needs.
@@ -548,6 +553,7 @@ impl Sim {
             pu: vec![0.0; self.units.len()],
             pe: vec![0.0; self.events.len()],
             cands: Vec::new(),
+            active: vec![(0, 0.0, SplitMix64::new(0)); self.cells.len()],
         }
     }
 
@@ -760,11 +766,12 @@ impl Sim {
             pu,
             pe,
             cands,
+            active,
         } = scr;
         cands.clear();
         self.cell_values(z, cf, y);
         for (k, c) in self.cells.iter().enumerate() {
-            yn[k] = if c.sd > 0.0 { y[k] / c.sd } else { 0.0 };
+            yn[k] = y[k] * c.inv_sd;
             yb[k] = y[k] * c.inv_b;
         }
         // Conditional event probabilities given the political factor:
@@ -845,29 +852,31 @@ impl Sim {
         // Exp(1) variable E, and a candidate u is accepted with probability
         // p_u/p̄. So each obligor defaults with probability exactly p_u,
         // independently, at a cost proportional to cells + bands + candidates.
-        let cells = self
-            .cell_bands
-            .iter()
-            .zip(&self.cells)
-            .zip(y.iter().zip(yn.iter()));
-        for (ci, ((&(b0, b1), cell), (&yc, &ync))) in cells.enumerate() {
-            if b0 == b1 {
-                continue;
-            }
-            let yb = yc * cell.inv_b;
-            let cell_band_list = &self.walk[b0 as usize..b1 as usize];
+        // First pass: each cell's first gap E, and whether the tabulated
+        // bound of its total hazard (Gaussian copula, untwisted rates;
+        // `cell_hazard_bound`) already shows it quiet, E ≥ Λ_j ≥ Λ (the same
+        // decision as the walk's). The cells left are listed without a branch
+        // on the decision, so their independent table look-ups overlap.
+        let table = scale == 1.0 && theta == 0.0;
+        let mut n_active = 0;
+        let cells = self.cells.iter().zip(y.iter().zip(yn.iter()));
+        for (ci, (cell, (&yc, &ync))) in cells.enumerate() {
             let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
-            let mut e: f64 = Exp1.sample(&mut rng);
-            // A quiet cell is settled before its bands are looked at, by the
-            // tabulated bound of its total hazard (Gaussian copula, untwisted
-            // rates; `cell_hazard_bound`): the same decision as below.
-            if scale == 1.0
-                && theta == 0.0
-                && let Some(bound) = self.cell_hazard_bound(ci, cell, yc, ync)
-                && e >= bound
-            {
-                continue;
-            }
+            let e: f64 = Exp1.sample(&mut rng);
+            let quiet = table
+                && match self.cell_hazard_bound(ci, cell, yc, ync) {
+                    Some(bound) => e >= bound,
+                    None => false,
+                };
+            active[n_active] = (ci as u32, e, rng);
+            n_active += usize::from(!quiet);
+        }
+        for &(ci, e0, rng0) in &active[..n_active] {
+            let ci = ci as usize;
+            let (b0, b1) = self.cell_bands[ci];
+            let (mut e, mut rng) = (e0, rng0);
+            let yb = yb[ci];
+            let cell_band_list = &self.walk[b0 as usize..b1 as usize];
             // One pass over the cell's bands: each band's candidate rate p̄
             // and hazard λ̄ = −ln(1 − p̄), then its candidates. E is the
             // hazard left to the next candidate; a band that E jumps leaves
