@@ -98,7 +98,7 @@ fn main() {
                 };
                 eprintln!(
                     "level {}: VaR {:.4e} (rel s.e. {:.4}), ES {:.4e} (rel s.e. {:.4})",
-                    lv["alpha"],
+                    lv["level"],
                     lv["var"]["value"].as_f64().unwrap_or(f64::NAN),
                     rse("var"),
                     lv["es"]["value"].as_f64().unwrap_or(f64::NAN),

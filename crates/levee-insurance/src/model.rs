@@ -21,11 +21,12 @@ use crate::tail::{Measure, Weighted};
 
 /// Expected number of surplus candidates (Σ over a band of p_top − p, at the
 /// unconditional PDs) that merging lower-PD obligors into a band may add under
-/// plain Monte Carlo. Measured on the 10,000-policy benchmark book: bands cost
-/// about 40 instructions per path each and a surplus candidate about 100, so
-/// merging is worth it while a band's surplus stays well below 0.4 (0.1–0.4
-/// measured within 1% of each other; 0.02 was 6% slower).
-const MERGE_BUDGET: f64 = 0.15;
+/// plain Monte Carlo. Re-measured on the 10,000-policy benchmark book (both
+/// rating mixes) after the one-pass band walk made a visited band cheap
+/// (≈ 20 instructions) against a surplus candidate (≈ 150: a draw, the
+/// acceptance test): budgets 0.01–0.05 run fastest, 0.15 was 10–15% slower
+/// (docs/perf/insurance.md). Any budget gives the same distribution.
+const MERGE_BUDGET: f64 = 0.02;
 /// Fixed-point scale of the per-policy accumulators (2⁻³² of a currency unit):
 /// integer sums are exact and associative, so per-policy totals do not depend
 /// on how paths were grouped into chunks.
