@@ -484,9 +484,19 @@ impl InsuranceModel {
         let l: Vec<f64> = outs.iter().map(|o| o.book + o.pipe).collect();
         let w: Vec<f64> = outs.iter().map(|o| o.weight).collect();
         let ws = Weighted::new(&l, Some(&w));
-        let mut targets: Vec<f64> = levels
-            .iter()
-            .map(|&a| ws.var(a))
+        let mut by_level: Vec<f64> = levels.iter().map(|&a| ws.var(a)).collect();
+        // The pilot's 1,000 paths can put several levels' quantiles on one
+        // lumpy path far below the top level's loss (an event path with a
+        // large weight): the top level's target is never below x₀, the
+        // conditional-mean estimate at that level, so that the shift and one
+        // twist always aim at the top of the tail.
+        if let Some(top) = by_level.last_mut()
+            && (!top.is_finite() || *top < x0)
+        {
+            *top = x0;
+        }
+        let mut targets: Vec<f64> = by_level
+            .into_iter()
             .filter(|x| *x > 0.0 && x.is_finite())
             .collect();
         targets.dedup();

@@ -244,6 +244,10 @@ impl levee_engine::Simulation for Ascents<'_> {
     }
 }
 
+/// Relative score exp(s − s_max) below which an optimum is not kept as a
+/// mixture component.
+const MODE_MIN: f64 = 1e-3;
+
 /// [`tune_shift`] with the ascents from the different starts run on
 /// `threads` worker threads (0: one per core). Each ascent is deterministic
 /// and the optima are merged in start order, so the result does not depend
@@ -335,10 +339,15 @@ pub fn tune_shift_threads(sim: &Sim, x: f64, threads: usize) -> Shift {
         .into_iter()
         .map(|(m, s)| (m, (s - mx).exp()))
         .collect();
-    comps.retain(|(_, p)| *p >= 1e-2);
+    comps.retain(|(_, p)| *p >= MODE_MIN);
+    // Half of the mixture by the modes' scores, half shared equally: a tail
+    // reached in two ways (country events, or the credit factors) keeps both
+    // ways sampled even when one mode's score is far below the other's;
+    // a mode sampled too rarely would carry large likelihood ratios.
     let tot: f64 = comps.iter().map(|c| c.1).sum();
+    let k = comps.len() as f64;
     for c in comps.iter_mut() {
-        c.1 /= tot;
+        c.1 = 0.5 * c.1 / tot + 0.5 / k;
     }
     // A single component at the origin is no shift at all.
     if comps.len() == 1 && norm(&comps[0].0) < 1e-9 {
