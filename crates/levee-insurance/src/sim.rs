@@ -281,8 +281,9 @@ pub struct Scratch {
     pe: Vec<f64>,
     /// The path's default candidates.
     cands: Vec<Candidate>,
-    /// Cells left after the quiet-cell pass: index, first gap, sequence.
-    active: Vec<(u32, f64, SplitMix64)>,
+    /// Cells left after the quiet-cell pass: index, first gap, sequence,
+    /// tabulated bound of the cell's total hazard (∞: none).
+    active: Vec<(u32, f64, SplitMix64, f64)>,
 }
 
 /// A default candidate: obligor, its draws and what its acceptance needs.
@@ -553,7 +554,7 @@ impl Sim {
             pu: vec![0.0; self.units.len()],
             pe: vec![0.0; self.events.len()],
             cands: Vec::new(),
-            active: vec![(0, 0.0, SplitMix64::new(0)); self.cells.len()],
+            active: vec![(0, 0.0, SplitMix64::new(0), 0.0); self.cells.len()],
         }
     }
 
@@ -863,25 +864,36 @@ impl Sim {
         for (ci, (cell, (&yc, &ync))) in cells.enumerate() {
             let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
             let e: f64 = Exp1.sample(&mut rng);
-            let quiet = table
-                && match self.cell_hazard_bound(ci, cell, yc, ync) {
-                    Some(bound) => e >= bound,
-                    None => false,
-                };
-            active[n_active] = (ci as u32, e, rng);
-            n_active += usize::from(!quiet);
+            let bound = if table {
+                self.cell_hazard_bound(ci, cell, yc, ync)
+                    .unwrap_or(f64::INFINITY)
+            } else {
+                f64::INFINITY
+            };
+            active[n_active] = (ci as u32, e, rng, bound);
+            n_active += usize::from(e < bound);
         }
-        for &(ci, e0, rng0) in &active[..n_active] {
+        for &(ci, e0, rng0, bound) in &active[..n_active] {
             let ci = ci as usize;
             let (b0, b1) = self.cell_bands[ci];
             let (mut e, mut rng) = (e0, rng0);
             let yb = yb[ci];
             let cell_band_list = &self.walk[b0 as usize..b1 as usize];
+            // An upper bound of the hazard of the bands not yet passed: the
+            // table's Λ_j less the hazards passed (Λ_j ≥ Σ nλ̄ over the cell's
+            // bands, summed in the same order). Once E reaches it, the rest
+            // of the cell has no candidate and is not visited.
+            let mut left = bound;
+            // Rounding of the subtractions is far below this margin.
+            let margin = 1e-12 * bound;
             // One pass over the cell's bands: each band's candidate rate p̄
             // and hazard λ̄ = −ln(1 − p̄), then its candidates. E is the
             // hazard left to the next candidate; a band that E jumps leaves
             // it its excess (memorylessness) at the cost of one look-up.
             for (bi, band) in cell_band_list.iter().enumerate() {
+                if e >= left + margin {
+                    break;
+                }
                 let h_top = scale * band.cb_top - yb;
                 let (pbar, lbar, inv_l) = if theta > 0.0 {
                     // Twisted PDs are increasing in p and w: the band's bound
@@ -895,6 +907,7 @@ impl Sim {
                 };
                 let n = band.n;
                 let hz = n as f64 * lbar;
+                left -= hz;
                 if e >= hz {
                     e -= hz;
                     continue;
