@@ -290,7 +290,7 @@ pub struct Scratch {
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
     unit: u32,
-    /// Output 2k + 1 of the cell's sequence: acceptance (low) and LGD (high) words.
+    /// Its word of the cell's sequence: acceptance (low) and LGD (high) words.
     r: u64,
     /// Candidate rate of its band.
     pbar: f64,
@@ -492,9 +492,10 @@ impl Sim {
     /// Λ_j = Σ_bands n_b·λ̄(h_b(y_j)) of the walk (Gaussian copula). Why: Λ is
     /// non-increasing in y (a better systematic value lowers every PD, and
     /// the table's bounds, index and sum are monotone in floating point too),
-    /// so for y ≥ y_j a uniform u₀ ≤ 1 − Λ_j proves u₀ ≤ 1 − Λ(y) ≤ e^{−Λ(y)}:
-    /// no candidate in the cell, decided without the cell's band pass. On
-    /// books of low PDs most cells are quiet on most paths.
+    /// so for y ≥ y_j a first gap E ≥ Λ_j proves E ≥ Λ(y): no candidate in
+    /// the cell, decided without the cell's band pass (on books of low PDs
+    /// most cells are quiet on most paths); in a walked cell, Λ_j less the
+    /// hazards passed bounds the rest of the cell.
     pub fn build_cell_hazards(&mut self) {
         let mut table = Vec::with_capacity(self.cells.len() * HZ_NODES);
         for (cell, &(b0, b1)) in self.cells.iter().zip(&self.cell_bands) {
@@ -1160,10 +1161,12 @@ mod tests {
     }
 
     /// The per-cell hazard table never settles a cell that the band pass
-    /// would not settle: wherever u₀ ≤ 1 − Λ_j (table), also u₀ ≤ 1 − Λ(y)
-    /// with Λ(y) summed over the bands at the cell's actual y, as in the walk.
-    /// Checked on a generated book for systematic values across (and beyond)
-    /// the grid, with u₀ placed just around 1 − Λ_j, where a wrong bound
+    /// would not settle: wherever E ≥ Λ_j (table), also E ≥ Λ(y) with Λ(y)
+    /// summed over the bands at the cell's actual y, as in the walk; and
+    /// after each band, Λ_j less the hazards passed (plus the walk's margin)
+    /// is at least the hazard of the bands left, which the walk's early exit
+    /// needs. Checked on a generated book for systematic values across (and
+    /// beyond) the grid, with E placed just around Λ_j, where a wrong bound
     /// would show; and the table must settle some cells (it is not vacuous).
     #[test]
     fn cell_hazard_table_bounds_the_walk() {
@@ -1182,20 +1185,30 @@ mod tests {
             for k in 0..2_000u64 {
                 let [a, b] = s.uniform_pair(k, ci as u32, 0);
                 let y = (-10.0 + 20.0 * a) * cell.sd.max(0.1);
-                let total: f64 = sim.bands[b0 as usize..b1 as usize]
+                let yb = y * cell.inv_b;
+                let hz: Vec<f64> = sim.walk[b0 as usize..b1 as usize]
                     .iter()
-                    .map(|band| {
-                        let h = band.cb_top - y * cell.inv_b;
-                        (band.end - band.start) as f64 * sim.phi.upper(h).1
-                    })
-                    .sum();
+                    .map(|band| band.n as f64 * sim.phi.upper(band.cb_top - yb).1)
+                    .collect();
+                let total: f64 = hz.iter().sum();
                 let yn = if cell.sd > 0.0 { y / cell.sd } else { 0.0 };
                 if let Some(bound) = sim.cell_hazard_bound(ci, cell, y, yn) {
                     assert!(bound >= total, "cell {ci}, y {y}: {bound} < {total}");
-                    let u0 = (1.0 - bound) * (1.0 + 1e-12 * (b - 0.5));
-                    if u0 <= 1.0 - bound {
-                        assert!(u0 <= 1.0 - total, "cell {ci}, y {y}");
+                    let e = bound * (1.0 + 1e-12 * (b - 0.5));
+                    if e >= bound {
+                        assert!(e >= total, "cell {ci}, y {y}");
                         settled += 1;
+                    }
+                    let mut left = bound;
+                    for (k, h) in hz.iter().enumerate() {
+                        left -= h;
+                        let rest: f64 = hz[k + 1..].iter().sum();
+                        // An infinite hazard (p̄ = 1) makes `left` NaN,
+                        // and `E ≥ NaN` never exits: nothing to check.
+                        assert!(
+                            left.is_nan() || left + 1e-12 * bound >= rest,
+                            "cell {ci}, y {y}, band {k}: {left} < {rest}"
+                        );
                     }
                 }
             }
