@@ -790,7 +790,7 @@ impl<'a> FundingSim<'a> {
             a.leverage.y = a.public_used;
             if job.pair_with.is_some() {
                 let pa = &mut acc.pairs[job.r][job.i];
-                let signs = std::mem::take(&mut pa.signs);
+                let mut signs = std::mem::take(&mut pa.signs);
                 let targets = pa
                     .on_time
                     .iter_mut()
@@ -803,7 +803,8 @@ impl<'a> FundingSim<'a> {
                         ss: plus + minus,
                     });
                 }
-                pa.signs = vec![[0; 2]; signs.len()];
+                signs.fill([0; 2]);
+                pa.signs = signs;
             }
         }
         for (job, c) in self.layout.lines.iter().zip(&self.const_lines) {
@@ -891,12 +892,16 @@ impl<'a> FundingSim<'a> {
                 sc.lines[l] = c.totals;
             }
             if job.constant {
-                // Every year is fixed: the draws and caches are not read.
-                let mut factors = vec![FactorCache::default(); years];
-                let draws = vec![YearDraws::blocks(&Stream::new(0, ""), 0, 0, [false; 3]); years];
+                // Every year is fixed: the placeholder draws and caches are
+                // not read (nor written).
                 let span = l * years..(l + 1) * years;
-                let (app, outl) = (&mut sc.app[span.clone()], &mut sc.outl[span]);
-                self.line_amounts(l, &draws, &mut factors, app, outl);
+                self.line_amounts(
+                    l,
+                    &sc.draws[..years],
+                    &mut sc.factors[..years],
+                    &mut sc.app[span.clone()],
+                    &mut sc.outl[span],
+                );
             }
         }
         sc

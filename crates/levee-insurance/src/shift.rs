@@ -2,8 +2,8 @@
 //! mixture after Glasserman, Kang & Shahabuddin 2008).
 //!
 //! Target loss x: a first guess x₀ is the α*-quantile (α* = the highest
-//! configured level) of the conditional expected commercial loss m(z) over a
-//! pilot of factor draws; the caller then refines x with a short IS pilot run
+//! configured level) of the conditional expected loss m(z) (commercial
+//! defaults and country events) over a pilot of factor draws; the caller then refines x with a short IS pilot run
 //! (see `InsuranceModel::compile_tuned`).
 //!
 //! Shift: μ maximises F_x(z) − ½|z|², where F_x(z) = −θ_x(z) x + ψ(θ_x(z), z) is
@@ -15,8 +15,11 @@
 //! optimum z = ∇F_x(z) (by the
 //! envelope theorem ∇F_x = ∂ψ/∂z at fixed θ), solved by damped fixed-point
 //! iteration from several starts (origin, global factor, the largest countries
-//! and sectors). Distinct optima form the mixture, weighted ∝ e^{F_x(μ) − |μ|²/2}
-//! (the approximate tail mass each explains); components below 1% are dropped.
+//! and sectors, and the political factor when the book has events). Distinct
+//! optima form the mixture: half of its weight ∝ e^{F_x(μ) − |μ|²/2} (the
+//! approximate tail mass each explains) and half shared equally, so that no
+//! way to the tail is sampled too rarely; optima below 10⁻³ of the best
+//! score are dropped.
 //! When the book has country events, the optimisation is also run without
 //! them (credit-only F_x), so that a factor-driven mode is kept next to an
 //! event-driven one.
@@ -120,9 +123,10 @@ fn evaluate(sim: &Sim, z: &[f64], x: f64, events: bool) -> Eval {
             }
         }
     }
+    // The political factor P: the last coordinate of z.
+    let pfac = z[sim.dim() - 1];
     if events {
-        // Events given the political factor P (the last coordinate of z).
-        let pfac = z[sim.dim() - 1];
+        // Events given P.
         for ev in &sim.events {
             let h = sim.event_h(ev, pfac);
             ps.push((levee_rng::normal_cdf(h).min(1.0 - 1e-16), ev.w));
@@ -134,7 +138,7 @@ fn evaluate(sim: &Sim, z: &[f64], x: f64, events: bool) -> Eval {
         f,
         theta,
         rest_dy,
-        pfac: z[sim.dim() - 1],
+        pfac,
         ps,
         meta,
     }

@@ -791,15 +791,14 @@ impl Sim {
             // of Φ serves; twisted obligors need their exact PDs.
             let mut base = 0.0;
             for band in &self.bands {
-                let cell = &self.cells[band.cell as usize];
-                let yc = y[band.cell as usize];
+                let ybc = yb[band.cell as usize];
                 // Obligors are sorted by threshold: evaluate Φ once per distinct threshold.
                 let mut last = (f64::NAN, 0.0, false);
                 for ui in band.start..band.end {
                     let u = &self.units[ui as usize];
                     let twisted_unit = u.w >= self.twist_cut;
                     if u.c != last.0 || (twisted_unit && !last.2) {
-                        let h = scale * u.cb - yc * cell.inv_b;
+                        let h = scale * u.cb - ybc;
                         last = if twisted_unit {
                             (u.c, normal_cdf(h).min(1.0 - 1e-16), true)
                         } else {
