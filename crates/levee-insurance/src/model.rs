@@ -405,6 +405,7 @@ impl InsuranceModel {
             cell_bands,
             bands,
             units,
+            cell_hot: Vec::new(),
             walk: Vec::new(),
             accept: Vec::new(),
             unit_pol,

@@ -53,6 +53,28 @@ pub struct Cell {
     pub inv_sd: f64,
 }
 
+/// What a path reads of a cell (a compact copy of [`Cell`], read in turn
+/// for every cell of every path).
+#[derive(Clone, Copy, Debug)]
+pub struct CellHot {
+    /// [`Cell::bg`].
+    pub bg: f64,
+    /// [`Cell::bc`].
+    pub bc: f64,
+    /// [`Cell::bs`].
+    pub bs: f64,
+    /// [`Cell::inv_sd`].
+    pub inv_sd: f64,
+    /// [`Cell::inv_b`].
+    pub inv_b: f64,
+    /// [`Cell::sd`].
+    pub sd: f64,
+    /// [`Cell::country`].
+    pub country: u32,
+    /// [`Cell::sector`].
+    pub sector: u32,
+}
+
 /// A run of obligors of one cell with nearby thresholds.
 #[derive(Clone, Debug)]
 pub struct Band {
@@ -83,16 +105,31 @@ pub struct WalkBand {
     pub n: u32,
 }
 
-/// What a candidate's acceptance and claims read of its obligor (a compact
-/// copy of [`Unit`]).
+/// What a candidate's acceptance and claims read of its obligor: its
+/// threshold, the claim of its first policy and where the claims of its
+/// other policies are (one record, 32 bytes, so that an accepted candidate
+/// reads one piece of memory for its acceptance and first claim).
 #[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
 pub struct AcceptUnit {
     /// [`Unit::cb`].
     pub cb: f64,
-    /// [`Unit::pol_start`].
-    pub pol_start: u32,
-    /// [`Unit::pol_end`].
-    pub pol_end: u32,
+    /// [`ClaimRec::amount`] of its first policy (whose cell is the obligor's).
+    pub amount: f64,
+    /// Its first policy.
+    pub pol: u32,
+    /// [`ClaimRec::table`] of its first policy, with [`AcceptUnit::PIPELINE`]
+    /// set for a pipeline policy.
+    pub table: u32,
+    /// Claim records of its other policies: `claims[extra_start..extra_end]`.
+    pub extra_start: u32,
+    /// See `extra_start`.
+    pub extra_end: u32,
+}
+
+impl AcceptUnit {
+    /// Bit of [`AcceptUnit::table`] marking a pipeline policy.
+    pub const PIPELINE: u32 = 1 << 31;
 }
 
 /// An obligor: its default threshold and the policies that claim on its default.
@@ -138,16 +175,13 @@ pub struct ClaimRec {
     pub cell: u32,
     /// Index of its beta table, or `u32::MAX` for a fixed LGD.
     pub table: u32,
-    /// [`ClaimRec::PIPELINE`] and [`ClaimRec::EVENTS`] bits.
+    /// [`ClaimRec::PIPELINE`] bit.
     pub flags: u32,
 }
 
 impl ClaimRec {
     /// The policy is in the pipeline.
     pub const PIPELINE: u32 = 1;
-    /// The policy is covered by some country event, so it could be claimed
-    /// twice on one path.
-    pub const EVENTS: u32 = 2;
 }
 
 /// A political event of one peril in one country.
@@ -189,7 +223,9 @@ pub struct Sim {
     pub bands: Vec<Band>,
     /// Obligors.
     pub units: Vec<Unit>,
-    /// Compact copies of `bands` and `units` for the hot loops ([`Sim::build_claims`]).
+    /// Compact copies of `cells`, `bands` and `units` for the hot loops ([`Sim::build_claims`]).
+    pub cell_hot: Vec<CellHot>,
+    /// See `cell_hot`.
     pub walk: Vec<WalkBand>,
     /// See `walk`.
     pub accept: Vec<AcceptUnit>,
@@ -197,7 +233,8 @@ pub struct Sim {
     pub unit_pol: Vec<u32>,
     /// Policies.
     pub pols: Vec<PolRt>,
-    /// Claim records in the order of `unit_pol` ([`Sim::build_claims`]).
+    /// Claim records of the obligors' policies after their first (whose
+    /// claim is in its [`AcceptUnit`]), by obligor ([`Sim::build_claims`]).
     pub claims: Vec<ClaimRec>,
     /// Political events.
     pub events: Vec<Event>,
@@ -256,9 +293,8 @@ pub struct PathOut {
 
 /// A path's claims so far.
 struct ClaimAcc<'a, F> {
-    /// Path tag written into `stamp` by a policy's claim.
-    tag: u64,
-    stamp: &'a mut [u64],
+    /// One bit per policy: it has claimed on this path.
+    claimed: &'a mut [u64],
     /// Normalised systematic value of each cell.
     yn: &'a [f64],
     /// √(1 − ρ²) of the LGD score.
@@ -276,7 +312,8 @@ pub struct Scratch {
     yn: Vec<f64>,
     /// y/b of each cell (y·(1/b)).
     yb: Vec<f64>,
-    stamp: Vec<u64>,
+    /// One bit per policy, set by its claim on the current path.
+    claimed: Vec<u64>,
     pu: Vec<f64>,
     pe: Vec<f64>,
     /// The path's default candidates.
@@ -518,7 +555,7 @@ impl Sim {
     /// ⌊(y/sd − HZ_LO)/HZ_STEP⌋, or the one below it if rounding put its
     /// tabulated y_j above y, so that y_j ≤ y.
     #[inline]
-    fn cell_hazard_bound(&self, ci: usize, cell: &Cell, y: f64, yn: f64) -> Option<f64> {
+    fn cell_hazard_bound(&self, ci: usize, sd: f64, y: f64, yn: f64) -> Option<f64> {
         let t = (yn - HZ_LO) / HZ_STEP;
         // Below the grid, or NaN.
         if t.is_nan() || t < 0.0 {
@@ -532,7 +569,7 @@ impl Sim {
         let r = (t - 0.5) + 4_503_599_627_370_496.0;
         let mut j = (r.to_bits() & ((1 << 52) - 1)) as usize;
         // The node's y exactly as tabulated; step down if rounding put it above y.
-        if (HZ_LO + j as f64 * HZ_STEP) * cell.sd > y {
+        if (HZ_LO + j as f64 * HZ_STEP) * sd > y {
             j = j.checked_sub(1)?;
         }
         self.cell_hazard.get(ci * HZ_NODES + j).copied()
@@ -551,7 +588,7 @@ impl Sim {
             y: vec![0.0; self.cells.len()],
             yn: vec![0.0; self.cells.len()],
             yb: vec![0.0; self.cells.len()],
-            stamp: vec![0; self.pols.len()],
+            claimed: vec![0; self.pols.len().div_ceil(64)],
             pu: vec![0.0; self.units.len()],
             pe: vec![0.0; self.events.len()],
             cands: Vec::new(),
@@ -561,6 +598,16 @@ impl Sim {
 
     /// Systematic values y of every cell for the factor vector `z`.
     pub fn cell_values(&self, z: &[f64], cf: &mut [f64], y: &mut [f64]) {
+        self.country_values(z, cf);
+        let (zg, zs) = (z[0], &z[1 + self.nc..]);
+        for (out, c) in y.iter_mut().zip(&self.cells) {
+            *out = c.bg * zg + c.bc * cf[c.country] + c.bs * zs[c.sector];
+        }
+    }
+
+    /// Correlated country factors: the Cholesky factor times the
+    /// independent country draws of `z`.
+    fn country_values(&self, z: &[f64], cf: &mut [f64]) {
         let nc = self.nc;
         let zc = &z[1..=nc];
         for ((out, row), i) in cf
@@ -575,16 +622,26 @@ impl Sim {
             }
             *out = s;
         }
-        let (zg, zs) = (z[0], &z[1 + nc..]);
-        for (out, c) in y.iter_mut().zip(&self.cells) {
-            *out = c.bg * zg + c.bc * cf[c.country] + c.bs * zs[c.sector];
-        }
     }
 
     /// Build the claim records of the obligors' policies and of the events'
     /// policies from `pols`, `unit_pol` and `events`, and the compact copies
     /// of bands and obligors that the walk reads.
     pub fn build_claims(&mut self) {
+        self.cell_hot = self
+            .cells
+            .iter()
+            .map(|c| CellHot {
+                bg: c.bg,
+                bc: c.bc,
+                bs: c.bs,
+                inv_sd: c.inv_sd,
+                inv_b: c.inv_b,
+                sd: c.sd,
+                country: c.country as u32,
+                sector: c.sector as u32,
+            })
+            .collect();
         self.walk = self
             .bands
             .iter()
@@ -594,21 +651,6 @@ impl Sim {
                 n: b.end - b.start,
             })
             .collect();
-        self.accept = self
-            .units
-            .iter()
-            .map(|u| AcceptUnit {
-                cb: u.cb,
-                pol_start: u.pol_start,
-                pol_end: u.pol_end,
-            })
-            .collect();
-        let mut covered = vec![false; self.pols.len()];
-        for ev in &self.events {
-            for &i in &ev.pols {
-                covered[i as usize] = true;
-            }
-        }
         let rec = |i: u32| {
             let p = &self.pols[i as usize];
             let fixed = (p.table as usize) >= self.tables.len();
@@ -621,15 +663,43 @@ impl Sim {
                 pol: i,
                 cell: p.cell,
                 table: if fixed { u32::MAX } else { p.table },
-                flags: if p.pipeline { ClaimRec::PIPELINE } else { 0 }
-                    | if covered[i as usize] {
-                        ClaimRec::EVENTS
-                    } else {
-                        0
-                    },
+                flags: if p.pipeline { ClaimRec::PIPELINE } else { 0 },
             }
         };
-        let claims = self.unit_pol.iter().map(|&i| rec(i)).collect();
+        // The first policy of each obligor goes into its acceptance record,
+        // the others, in order, into `claims`. Obligors are stored band by
+        // band, and an obligor's cell (its band's) is its first policy's.
+        let mut claims = Vec::new();
+        let mut accept = Vec::with_capacity(self.units.len());
+        for band in &self.bands {
+            debug_assert_eq!(band.start as usize, accept.len());
+            for u in &self.units[band.start as usize..band.end as usize] {
+                let pols = &self.unit_pol[u.pol_start as usize..u.pol_end as usize];
+                let first = rec(pols[0]);
+                debug_assert_eq!(first.cell, band.cell);
+                let extra_start = claims.len() as u32;
+                claims.extend(pols[1..].iter().map(|&i| rec(i)));
+                let pipeline = if first.flags & ClaimRec::PIPELINE != 0 {
+                    AcceptUnit::PIPELINE
+                } else {
+                    0
+                };
+                accept.push(AcceptUnit {
+                    cb: u.cb,
+                    amount: first.amount,
+                    pol: first.pol,
+                    table: (first.table & !AcceptUnit::PIPELINE) | pipeline,
+                    extra_start,
+                    extra_end: claims.len() as u32,
+                });
+            }
+        }
+        assert_eq!(
+            accept.len(),
+            self.units.len(),
+            "bands cover the obligors in order"
+        );
+        self.accept = accept;
         let ev_claims: Vec<Vec<ClaimRec>> = self
             .events
             .iter()
@@ -641,47 +711,75 @@ impl Sim {
         }
     }
 
-    /// Loss of a claim, its LGD drawn from the 32 random bits `word`:
+    /// Loss of a claim of `amount` (see [`ClaimRec::amount`]) with LGD table
+    /// `table`, its LGD drawn from the 32 random bits `word`:
     /// LGD = G(−ρ·yₙ + √(1 − ρ²)·Φ⁻¹(u)) with G = Q_beta∘Φ tabulated
     /// (docs/models/insurance.md §2.4); `ls = √(1 − ρ²)`.
     #[inline(always)]
-    fn claim_loss(&self, rec: &ClaimRec, word: u32, yn: f64, ls: f64) -> f64 {
-        match self.tables.get(rec.table as usize) {
-            None => rec.amount,
+    fn claim_loss(&self, amount: f64, table: u32, word: u32, yn: f64, ls: f64) -> f64 {
+        match self.tables.get(table as usize) {
+            None => amount,
             Some(t) => {
                 let n = self.scores.score(word);
-                rec.amount * t.at_score(-self.rho_lgd * yn + ls * n)
+                amount * t.at_score(-self.rho_lgd * yn + ls * n)
             }
         }
     }
 
-    /// Record a claim with LGD word `word`. A policy claims at most once per
-    /// path (an obligor default and a political event on the same policy):
-    /// the first claim counts. Obligor defaults come first and a policy has
-    /// one obligor, so only event claims check the path's stamp, and only
-    /// policies covered by an event stamp it (`check`: an event claim).
+    /// Record a claim of policy `pol` (in cell `cell`, in the pipeline or
+    /// not) with LGD word `word`. A policy claims at most once per path (an
+    /// obligor default and a political event on the same policy): the first
+    /// claim counts. Obligor defaults come first and a policy has one
+    /// obligor, so only event claims check the policy's bit of the path's
+    /// `claimed` set (`check`: an event claim); every claim sets it (a set
+    /// of one bit per policy stays in the first-level cache).
+    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn claim<F: FnMut(u32, f64)>(
+        &self,
+        amount: f64,
+        pol: u32,
+        cell: u32,
+        table: u32,
+        pipeline: bool,
+        word: u32,
+        check: bool,
+        acc: &mut ClaimAcc<'_, F>,
+    ) {
+        let slot = &mut acc.claimed[(pol >> 6) as usize];
+        let bit = 1u64 << (pol & 63);
+        if check && *slot & bit != 0 {
+            return;
+        }
+        *slot |= bit;
+        let loss = self.claim_loss(amount, table, word, acc.yn[cell as usize], acc.ls);
+        if pipeline {
+            acc.pipe += loss;
+        } else {
+            acc.book += loss;
+        }
+        (acc.sink)(pol, loss);
+    }
+
+    /// [`Sim::claim`] of a claim record.
+    #[inline(always)]
+    fn claim_rec<F: FnMut(u32, f64)>(
         &self,
         rec: &ClaimRec,
         word: u32,
         check: bool,
         acc: &mut ClaimAcc<'_, F>,
     ) {
-        if rec.flags & ClaimRec::EVENTS != 0 {
-            let slot = &mut acc.stamp[rec.pol as usize];
-            if check && *slot == acc.tag {
-                return;
-            }
-            *slot = acc.tag;
-        }
-        let loss = self.claim_loss(rec, word, acc.yn[rec.cell as usize], acc.ls);
-        if rec.flags & ClaimRec::PIPELINE != 0 {
-            acc.pipe += loss;
-        } else {
-            acc.book += loss;
-        }
-        (acc.sink)(rec.pol, loss);
+        self.claim(
+            rec.amount,
+            rec.pol,
+            rec.cell,
+            rec.table,
+            rec.flags & ClaimRec::PIPELINE != 0,
+            word,
+            check,
+            acc,
+        );
     }
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
@@ -764,17 +862,23 @@ impl Sim {
             y,
             yn,
             yb,
-            stamp,
+            claimed,
             pu,
             pe,
             cands,
             active,
         } = scr;
         cands.clear();
-        self.cell_values(z, cf, y);
-        for (k, c) in self.cells.iter().enumerate() {
-            yn[k] = y[k] * c.inv_sd;
-            yb[k] = y[k] * c.inv_b;
+        claimed.fill(0);
+        // The cells' systematic values as [`Sim::cell_values`] computes
+        // them, from the compact copies.
+        self.country_values(z, cf);
+        let (zg, zs) = (z[0], &z[1 + self.nc..]);
+        for (k, c) in self.cell_hot.iter().enumerate() {
+            let v = c.bg * zg + c.bc * cf[c.country as usize] + c.bs * zs[c.sector as usize];
+            y[k] = v;
+            yn[k] = v * c.inv_sd;
+            yb[k] = v * c.inv_b;
         }
         // Conditional event probabilities given the political factor:
         // u < Φ(h_e) with h_e = `event_h` (η = Φ⁻¹(u)).
@@ -834,8 +938,7 @@ impl Sim {
         }
         let mut surrogate = 0.0;
         let mut acc = ClaimAcc {
-            tag: path + 1,
-            stamp,
+            claimed,
             yn,
             ls: (1.0 - self.rho_lgd * self.rho_lgd).sqrt(),
             book: 0.0,
@@ -860,12 +963,12 @@ impl Sim {
         // on the decision, so their independent table look-ups overlap.
         let table = scale == 1.0 && theta == 0.0;
         let mut n_active = 0;
-        let cells = self.cells.iter().zip(y.iter().zip(yn.iter()));
+        let cells = self.cell_hot.iter().zip(y.iter().zip(yn.iter()));
         for (ci, (cell, (&yc, &ync))) in cells.enumerate() {
             let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
             let e: f64 = Exp1.sample(&mut rng);
             let bound = if table {
-                self.cell_hazard_bound(ci, cell, yc, ync)
+                self.cell_hazard_bound(ci, cell.sd, yc, ync)
                     .unwrap_or(f64::INFINITY)
             } else {
                 f64::INFINITY
@@ -873,7 +976,72 @@ impl Sim {
             active[n_active] = (ci as u32, e, rng, bound);
             n_active += usize::from(e < bound);
         }
-        for &(ci, e0, rng0, bound) in &active[..n_active] {
+        // Without twisting (plain Monte Carlo, or a factor shift alone) the
+        // walk and the acceptance run as versions compiled without the
+        // twisting branches: the same numbers, in fewer instructions.
+        if self.twist.is_empty() {
+            self.walk_cells::<false>(&active[..n_active], yb, scale, 0.0, cands);
+            surrogate += self.accept_candidates::<false, _>(cands, yb, pu, scale, 0.0, &mut acc);
+        } else {
+            self.walk_cells::<true>(&active[..n_active], yb, scale, theta, cands);
+            surrogate += self.accept_candidates::<true, _>(cands, yb, pu, scale, theta, &mut acc);
+        }
+        let mut pair = 0u64;
+        for (ei, ev) in self.events.iter().enumerate() {
+            if ei % 2 == 0 {
+                pair = event_keys.at((ei / 2) as u64);
+            }
+            let u = u32_to_open01((pair >> (32 * (ei % 2))) as u32);
+            let hit = if theta > 0.0 && ev.twist {
+                u < twisted(pe[ei], ev.w, theta)
+            } else {
+                self.phi.below(self.event_h(ev, pfac), u)
+            };
+            if hit {
+                if ev.twist {
+                    surrogate += ev.w;
+                }
+                let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
+                for (j, rec) in ev.claims.iter().enumerate() {
+                    let w = words.at((j / 2) as u64);
+                    self.claim_rec(rec, (w >> (32 * (j % 2))) as u32, true, &mut acc);
+                }
+            }
+        }
+        if !with_weight {
+            weight = f64::NAN;
+        } else if !twists.is_empty() {
+            // Likelihood ratio of the mixture of twisted Bernoulli measures:
+            // 1 / Σ_k π_k exp(θ_k S − ψ_k(θ_k)), by log-sum-exp.
+            let pi = 1.0 / twists.len() as f64;
+            let e: Vec<f64> = twists
+                .iter()
+                .map(|(t, p)| pi.ln() + t * surrogate - p)
+                .collect();
+            let mx = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let sum: f64 = e.iter().map(|v| (v - mx).exp()).sum();
+            weight *= (-(mx + sum.ln())).exp();
+        }
+        PathOut {
+            book: acc.book,
+            pipe: acc.pipe,
+            weight,
+        }
+    }
+
+    /// The walk of the cells left after the quiet-cell pass (see
+    /// [`Sim::path`]): their default candidates, in order, into `cands`.
+    /// A function of its own so that its loop keeps its values in registers.
+    #[inline(never)]
+    fn walk_cells<const TWIST: bool>(
+        &self,
+        active: &[(u32, f64, SplitMix64, f64)],
+        yb: &[f64],
+        scale: f64,
+        theta: f64,
+        cands: &mut Vec<Candidate>,
+    ) {
+        for &(ci, e0, rng0, bound) in active {
             let ci = ci as usize;
             let (b0, b1) = self.cell_bands[ci];
             let (mut e, mut rng) = (e0, rng0);
@@ -895,7 +1063,7 @@ impl Sim {
                     break;
                 }
                 let h_top = scale * band.cb_top - yb;
-                let (pbar, lbar, inv_l) = if theta > 0.0 {
+                let (pbar, lbar, inv_l) = if TWIST && theta > 0.0 {
                     // Twisted PDs are increasing in p and w: the band's bound
                     // at its largest weight bounds every twisted PD in it.
                     let w_max = self.bands[b0 as usize + bi].w_max;
@@ -939,10 +1107,26 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// Accept or reject the candidates and record the claims of the
+    /// accepted ones; returns the twisting weight of the accepted twisted
+    /// obligors.
+    #[inline(never)]
+    fn accept_candidates<const TWIST: bool, F: FnMut(u32, f64)>(
+        &self,
+        cands: &[Candidate],
+        yb: &[f64],
+        pu: &[f64],
+        scale: f64,
+        theta: f64,
+        acc: &mut ClaimAcc<'_, F>,
+    ) -> f64 {
+        let mut surrogate = 0.0;
         // Accept or reject the candidates in the order they were found (a
         // separate pass: its iterations are independent, so the processor can
         // overlap their look-ups).
-        let twisting = !self.twist.is_empty();
+        let twisting = TWIST && !self.twist.is_empty();
         for c in cands.iter() {
             let unit = &self.accept[c.unit as usize];
             let x = u32_to_open01(c.r as u32) * c.pbar;
@@ -953,7 +1137,7 @@ impl Sim {
                 0.0
             };
             let twisted_unit = twisting && w >= self.twist_cut;
-            let accept = if theta > 0.0 && twisted_unit {
+            let accept = if TWIST && theta > 0.0 && twisted_unit {
                 x < twisted(pu[c.unit as usize], w, theta)
             } else {
                 let cell = c.cell as usize;
@@ -964,59 +1148,28 @@ impl Sim {
                 if twisted_unit {
                     surrogate += w;
                 }
-                let recs = &self.claims[unit.pol_start as usize..unit.pol_end as usize];
-                self.claim(&recs[0], (c.r >> 32) as u32, false, &mut acc);
+                self.claim(
+                    unit.amount,
+                    unit.pol,
+                    c.cell,
+                    unit.table & !AcceptUnit::PIPELINE,
+                    unit.table & AcceptUnit::PIPELINE != 0,
+                    (c.r >> 32) as u32,
+                    false,
+                    acc,
+                );
                 // Further policies of the obligor: words of a sequence keyed
                 // by the candidate's own output.
                 let extra = SplitMix64::new(c.r);
-                for (j, rec) in recs.iter().enumerate().skip(1) {
-                    let w = extra.at(((j - 1) / 2) as u64);
-                    let word = (w >> (32 * ((j - 1) % 2))) as u32;
-                    self.claim(rec, word, false, &mut acc);
+                let recs = &self.claims[unit.extra_start as usize..unit.extra_end as usize];
+                for (j, rec) in recs.iter().enumerate() {
+                    let w = extra.at((j / 2) as u64);
+                    let word = (w >> (32 * (j % 2))) as u32;
+                    self.claim_rec(rec, word, false, acc);
                 }
             }
         }
-        let mut pair = 0u64;
-        for (ei, ev) in self.events.iter().enumerate() {
-            if ei % 2 == 0 {
-                pair = event_keys.at((ei / 2) as u64);
-            }
-            let u = u32_to_open01((pair >> (32 * (ei % 2))) as u32);
-            let hit = if theta > 0.0 && ev.twist {
-                u < twisted(pe[ei], ev.w, theta)
-            } else {
-                self.phi.below(self.event_h(ev, pfac), u)
-            };
-            if hit {
-                if ev.twist {
-                    surrogate += ev.w;
-                }
-                let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
-                for (j, rec) in ev.claims.iter().enumerate() {
-                    let w = words.at((j / 2) as u64);
-                    self.claim(rec, (w >> (32 * (j % 2))) as u32, true, &mut acc);
-                }
-            }
-        }
-        if !with_weight {
-            weight = f64::NAN;
-        } else if !twists.is_empty() {
-            // Likelihood ratio of the mixture of twisted Bernoulli measures:
-            // 1 / Σ_k π_k exp(θ_k S − ψ_k(θ_k)), by log-sum-exp.
-            let pi = 1.0 / twists.len() as f64;
-            let e: Vec<f64> = twists
-                .iter()
-                .map(|(t, p)| pi.ln() + t * surrogate - p)
-                .collect();
-            let mx = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let sum: f64 = e.iter().map(|v| (v - mx).exp()).sum();
-            weight *= (-(mx + sum.ln())).exp();
-        }
-        PathOut {
-            book: acc.book,
-            pipe: acc.pipe,
-            weight,
-        }
+        surrogate
     }
 
     /// E[loss | z] for the Gaussian part (scale 1), approximately:
@@ -1191,7 +1344,7 @@ mod tests {
                     .collect();
                 let total: f64 = hz.iter().sum();
                 let yn = if cell.sd > 0.0 { y / cell.sd } else { 0.0 };
-                if let Some(bound) = sim.cell_hazard_bound(ci, cell, y, yn) {
+                if let Some(bound) = sim.cell_hazard_bound(ci, cell.sd, y, yn) {
                     assert!(bound >= total, "cell {ci}, y {y}: {bound} < {total}");
                     let e = bound * (1.0 + 1e-12 * (b - 0.5));
                     if e >= bound {
