@@ -25,6 +25,9 @@ use crate::special::BetaTable;
 const HZ_LO: f64 = -8.0;
 const HZ_STEP: f64 = 1.0 / 16.0;
 const HZ_NODES: usize = 257;
+/// How far below its node (in units of sd) each node's hazard is tabulated
+/// ([`Sim::build_cell_hazards`]).
+const HZ_GUARD: f64 = 1e-9;
 
 /// Share of the smallest twisting target below which an obligor's weight is
 /// not twisted (see [`Sim::set_twist`]).
@@ -67,8 +70,6 @@ pub struct CellHot {
     pub inv_sd: f64,
     /// [`Cell::inv_b`].
     pub inv_b: f64,
-    /// [`Cell::sd`].
-    pub sd: f64,
     /// [`Cell::country`].
     pub country: u32,
     /// [`Cell::sector`].
@@ -308,7 +309,7 @@ struct ClaimAcc<'a, F> {
 pub struct Scratch {
     z: Vec<f64>,
     cf: Vec<f64>,
-    y: Vec<f64>,
+    /// y/sd of each cell (y·(1/sd)).
     yn: Vec<f64>,
     /// y/b of each cell (y·(1/b)).
     yb: Vec<f64>,
@@ -532,12 +533,15 @@ impl Sim {
     /// so for y ≥ y_j a first gap E ≥ Λ_j proves E ≥ Λ(y): no candidate in
     /// the cell, decided without the cell's band pass (on books of low PDs
     /// most cells are quiet on most paths); in a walked cell, Λ_j less the
-    /// hazards passed bounds the rest of the cell.
+    /// hazards passed bounds the rest of the cell. Each node is tabulated a
+    /// hair below its y_j, at (y_j/sd − 10⁻⁹)·sd, so that the rounding of
+    /// y/sd and of the node index (10⁻¹⁵ of sd at most) can never put a
+    /// path's y below the y at which its node was tabulated.
     pub fn build_cell_hazards(&mut self) {
         let mut table = Vec::with_capacity(self.cells.len() * HZ_NODES);
         for (cell, &(b0, b1)) in self.cells.iter().zip(&self.cell_bands) {
             for j in 0..HZ_NODES {
-                let y = (HZ_LO + j as f64 * HZ_STEP) * cell.sd;
+                let y = (HZ_LO + j as f64 * HZ_STEP - HZ_GUARD) * cell.sd;
                 let mut total = 0.0;
                 for band in &self.bands[b0 as usize..b1 as usize] {
                     let h_top = band.cb_top - y * cell.inv_b;
@@ -549,13 +553,12 @@ impl Sim {
         self.cell_hazard = table;
     }
 
-    /// The tabulated bound Λ_j ≥ Λ(y) for cell `ci` at systematic value `y`
-    /// (normalised: `yn` = y/sd, 0 where sd = 0; see
-    /// [`Sim::build_cell_hazards`]), or None below the grid: the node
-    /// ⌊(y/sd − HZ_LO)/HZ_STEP⌋, or the one below it if rounding put its
-    /// tabulated y_j above y, so that y_j ≤ y.
+    /// The tabulated bound Λ_j ≥ Λ(y) for cell `ci` at normalised systematic
+    /// value `yn` = y·(1/sd) (0 where sd = 0; see [`Sim::build_cell_hazards`]),
+    /// or None below the grid: the node ⌊(yn − HZ_LO)/HZ_STEP⌋ (or the one
+    /// below it at a tie), tabulated at a y at or below the path's y.
     #[inline]
-    fn cell_hazard_bound(&self, ci: usize, sd: f64, y: f64, yn: f64) -> Option<f64> {
+    fn cell_hazard_bound(&self, ci: usize, yn: f64) -> Option<f64> {
         let t = (yn - HZ_LO) / HZ_STEP;
         // Below the grid, or NaN.
         if t.is_nan() || t < 0.0 {
@@ -564,14 +567,10 @@ impl Sim {
         // ⌊t⌋ (or ⌊t⌋ − 1 at a tie), within [0, last node], by rounding
         // t − ½ ∈ [0, 255.5] with 2⁵² added (ulp 1) and reading the low mantissa bits:
         // cheaper than a saturating cast, and a lower node only loosens the
-        // bound (the check below keeps y_j ≤ y either way).
+        // bound.
         let t = t.clamp(0.5, (HZ_NODES - 1) as f64);
         let r = (t - 0.5) + 4_503_599_627_370_496.0;
-        let mut j = (r.to_bits() & ((1 << 52) - 1)) as usize;
-        // The node's y exactly as tabulated; step down if rounding put it above y.
-        if (HZ_LO + j as f64 * HZ_STEP) * sd > y {
-            j = j.checked_sub(1)?;
-        }
+        let j = (r.to_bits() & ((1 << 52) - 1)) as usize;
         self.cell_hazard.get(ci * HZ_NODES + j).copied()
     }
 
@@ -585,7 +584,6 @@ impl Sim {
         Scratch {
             z: vec![0.0; self.dim()],
             cf: vec![0.0; self.nc],
-            y: vec![0.0; self.cells.len()],
             yn: vec![0.0; self.cells.len()],
             yb: vec![0.0; self.cells.len()],
             claimed: vec![0; self.pols.len().div_ceil(64)],
@@ -637,7 +635,6 @@ impl Sim {
                 bs: c.bs,
                 inv_sd: c.inv_sd,
                 inv_b: c.inv_b,
-                sd: c.sd,
                 country: c.country as u32,
                 sector: c.sector as u32,
             })
@@ -859,7 +856,6 @@ impl Sim {
         let Scratch {
             z,
             cf,
-            y,
             yn,
             yb,
             claimed,
@@ -876,7 +872,6 @@ impl Sim {
         let (zg, zs) = (z[0], &z[1 + self.nc..]);
         for (k, c) in self.cell_hot.iter().enumerate() {
             let v = c.bg * zg + c.bc * cf[c.country as usize] + c.bs * zs[c.sector as usize];
-            y[k] = v;
             yn[k] = v * c.inv_sd;
             yb[k] = v * c.inv_b;
         }
@@ -963,13 +958,11 @@ impl Sim {
         // on the decision, so their independent table look-ups overlap.
         let table = scale == 1.0 && theta == 0.0;
         let mut n_active = 0;
-        let cells = self.cell_hot.iter().zip(y.iter().zip(yn.iter()));
-        for (ci, (cell, (&yc, &ync))) in cells.enumerate() {
+        for (ci, &ync) in yn.iter().enumerate() {
             let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
             let e: f64 = Exp1.sample(&mut rng);
             let bound = if table {
-                self.cell_hazard_bound(ci, cell.sd, yc, ync)
-                    .unwrap_or(f64::INFINITY)
+                self.cell_hazard_bound(ci, ync).unwrap_or(f64::INFINITY)
             } else {
                 f64::INFINITY
             };
@@ -1344,7 +1337,7 @@ mod tests {
                     .collect();
                 let total: f64 = hz.iter().sum();
                 let yn = if cell.sd > 0.0 { y / cell.sd } else { 0.0 };
-                if let Some(bound) = sim.cell_hazard_bound(ci, cell.sd, y, yn) {
+                if let Some(bound) = sim.cell_hazard_bound(ci, yn) {
                     assert!(bound >= total, "cell {ci}, y {y}: {bound} < {total}");
                     let e = bound * (1.0 + 1e-12 * (b - 0.5));
                     if e >= bound {
