@@ -79,48 +79,41 @@ impl Default for PhiBounds {
     }
 }
 
+/// Lower and upper bounds of Φ, with the relative margin, on the intervals
+/// of the grid of `nodes` nodes from H_MIN with `per_unit` nodes per unit:
+/// interval 0 is (−∞, H_MIN), interval i ∈ 1..nodes is [h_{i−1}, h_i), and
+/// interval `nodes` is [h_last, ∞).
+fn interval_bounds(per_unit: f64, nodes: usize) -> impl Iterator<Item = (f64, f64)> {
+    let phi: Vec<f64> = (0..nodes)
+        .map(|i| normal_cdf(H_MIN + i as f64 / per_unit))
+        .collect();
+    (0..=nodes).map(move |i| {
+        let lo = if i == 0 {
+            0.0
+        } else {
+            phi[i - 1] * (1.0 - MARGIN)
+        };
+        let up = if i == nodes {
+            1.0
+        } else {
+            (phi[i] * (1.0 + MARGIN)).min(1.0)
+        };
+        (lo, up)
+    })
+}
+
 impl PhiBounds {
     /// Build the tables (657 nodes, about 21 KB; and the fine one, 10,497
     /// nodes, about 84 KB).
     pub fn new() -> Self {
-        let phi: Vec<f64> = (0..NODES)
-            .map(|i| normal_cdf(H_MIN + i as f64 / PER_UNIT))
-            .collect();
-        // Interval 0 is (−∞, H_MIN), interval i ∈ 1..NODES is [h_{i−1}, h_i),
-        // interval NODES is [H_MAX, ∞).
-        let entries = (0..=NODES)
-            .map(|i| {
-                let lo = if i == 0 {
-                    0.0
-                } else {
-                    phi[i - 1] * (1.0 - MARGIN)
-                };
-                let up = if i == NODES {
-                    1.0
-                } else {
-                    (phi[i] * (1.0 + MARGIN)).min(1.0)
-                };
+        let entries = interval_bounds(PER_UNIT, NODES)
+            .map(|(lo, up)| {
                 let hazard = -(-up).ln_1p();
                 [lo, up, hazard, 1.0 / hazard]
             })
             .collect();
-        let fine_phi: Vec<f64> = (0..FINE_NODES)
-            .map(|i| normal_cdf(H_MIN + i as f64 / FINE_PER_UNIT))
-            .collect();
-        let fine = (0..=FINE_NODES)
-            .map(|i| {
-                let lo = if i == 0 {
-                    0.0
-                } else {
-                    fine_phi[i - 1] * (1.0 - MARGIN)
-                };
-                let up = if i == FINE_NODES {
-                    1.0
-                } else {
-                    (fine_phi[i] * (1.0 + MARGIN)).min(1.0)
-                };
-                [to_f32(lo, true), to_f32(up, false)]
-            })
+        let fine = interval_bounds(FINE_PER_UNIT, FINE_NODES)
+            .map(|(lo, up)| [to_f32(lo, true), to_f32(up, false)])
             .collect();
         PhiBounds { entries, fine }
     }
