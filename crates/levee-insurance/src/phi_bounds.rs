@@ -54,20 +54,10 @@ pub struct PhiBounds {
 /// `v` rounded to single precision towards −∞ (`down`) or +∞.
 fn to_f32(v: f64, down: bool) -> f32 {
     let f = v as f32;
-    let step = |f: f32, up: bool| {
-        // The next representable value; v ≥ 0 here, so bits move monotonically.
-        if up {
-            f32::from_bits(f.to_bits() + 1)
-        } else if f > 0.0 {
-            f32::from_bits(f.to_bits() - 1)
-        } else {
-            0.0
-        }
-    };
     if down && f64::from(f) > v {
-        step(f, false)
+        f.next_down()
     } else if !down && f64::from(f) < v {
-        step(f, true)
+        f.next_up()
     } else {
         f
     }
@@ -102,6 +92,24 @@ fn interval_bounds(per_unit: f64, nodes: usize) -> impl Iterator<Item = (f64, f6
     })
 }
 
+/// Interval of `h` on the grid from H_MIN with `per_unit` nodes per unit
+/// whose last interval has index `last` (NaN maps to the lowest interval).
+#[inline(always)]
+fn grid_interval(h: f64, per_unit: f64, last: f64) -> usize {
+    let t = (h - H_MIN) * per_unit + 1.0;
+    // Clamp to [0.5, last] (NaN fails the first test and becomes 0.5).
+    let t = if t > 0.5 { t } else { 0.5 };
+    let t = if t < last { t } else { last };
+    // Round t − ½ to an integer by adding 2⁵² (whose ulp is 1) and read it
+    // from the low mantissa bits. This is ⌊t⌋, except at an exact node
+    // where ties-to-even may give ⌊t⌋ − 1: the interval just below, whose
+    // bounds also hold at its upper end. Why not `as usize`: the
+    // saturating cast costs more than the rest of the look-up, which runs
+    // for every band of every path.
+    let r = (t - 0.5) + 4_503_599_627_370_496.0;
+    (r.to_bits() & ((1 << 52) - 1)) as usize
+}
+
 impl PhiBounds {
     /// Build the tables (657 nodes, about 21 KB; and the fine one, 10,497
     /// nodes, about 84 KB).
@@ -121,28 +129,13 @@ impl PhiBounds {
     /// Interval of `h` (NaN maps to the lowest interval).
     #[inline]
     fn interval(&self, h: f64) -> usize {
-        let t = (h - H_MIN) * PER_UNIT + 1.0;
-        // Clamp to [0.5, LAST] (NaN fails the first test and becomes 0.5).
-        let t = if t > 0.5 { t } else { 0.5 };
-        let t = if t < LAST { t } else { LAST };
-        // Round t − ½ to an integer by adding 2⁵² (whose ulp is 1) and read it
-        // from the low mantissa bits. This is ⌊t⌋, except at an exact node
-        // where ties-to-even may give ⌊t⌋ − 1: the interval just below, whose
-        // bounds also hold at its upper end. Why not `as usize`: the
-        // saturating cast costs more than the rest of the look-up, which runs
-        // for every band of every path.
-        let r = (t - 0.5) + 4_503_599_627_370_496.0;
-        (r.to_bits() & ((1 << 52) - 1)) as usize
+        grid_interval(h, PER_UNIT, LAST)
     }
 
     /// Interval of `h` in the fine table (as [`PhiBounds::interval`]).
     #[inline]
     fn fine_interval(h: f64) -> usize {
-        let t = (h - H_MIN) * FINE_PER_UNIT + 1.0;
-        let t = if t > 0.5 { t } else { 0.5 };
-        let t = if t < FINE_LAST { t } else { FINE_LAST };
-        let r = (t - 0.5) + 4_503_599_627_370_496.0;
-        (r.to_bits() & ((1 << 52) - 1)) as usize
+        grid_interval(h, FINE_PER_UNIT, FINE_LAST)
     }
 
     /// An upper bound p̄ ≥ Φ(h), its hazard −ln(1 − p̄) and the reciprocal of

@@ -596,10 +596,31 @@ impl Sim {
 
     /// Systematic values y of every cell for the factor vector `z`.
     pub fn cell_values(&self, z: &[f64], cf: &mut [f64], y: &mut [f64]) {
+        self.each_cell_value(z, cf, |k, _, v| y[k] = v);
+    }
+
+    /// The systematic value y of every cell for the factor vector `z`,
+    /// handed in cell order to `each(cell index, cell, y)`.
+    #[inline(always)]
+    fn each_cell_value(
+        &self,
+        z: &[f64],
+        cf: &mut [f64],
+        mut each: impl FnMut(usize, &CellHot, f64),
+    ) {
+        debug_assert_eq!(
+            self.cell_hot.len(),
+            self.cells.len(),
+            "build_claims has run"
+        );
         self.country_values(z, cf);
         let (zg, zs) = (z[0], &z[1 + self.nc..]);
-        for (out, c) in y.iter_mut().zip(&self.cells) {
-            *out = c.bg * zg + c.bc * cf[c.country] + c.bs * zs[c.sector];
+        for (k, c) in self.cell_hot.iter().enumerate() {
+            each(
+                k,
+                c,
+                c.bg * zg + c.bc * cf[c.country as usize] + c.bs * zs[c.sector as usize],
+            );
         }
     }
 
@@ -708,75 +729,47 @@ impl Sim {
         }
     }
 
-    /// Loss of a claim of `amount` (see [`ClaimRec::amount`]) with LGD table
-    /// `table`, its LGD drawn from the 32 random bits `word`:
+    /// Loss of a claim, its LGD drawn from the 32 random bits `word`:
     /// LGD = G(−ρ·yₙ + √(1 − ρ²)·Φ⁻¹(u)) with G = Q_beta∘Φ tabulated
     /// (docs/models/insurance.md §2.4); `ls = √(1 − ρ²)`.
     #[inline(always)]
-    fn claim_loss(&self, amount: f64, table: u32, word: u32, yn: f64, ls: f64) -> f64 {
-        match self.tables.get(table as usize) {
-            None => amount,
+    fn claim_loss(&self, rec: &ClaimRec, word: u32, yn: f64, ls: f64) -> f64 {
+        match self.tables.get(rec.table as usize) {
+            None => rec.amount,
             Some(t) => {
                 let n = self.scores.score(word);
-                amount * t.at_score(-self.rho_lgd * yn + ls * n)
+                rec.amount * t.at_score(-self.rho_lgd * yn + ls * n)
             }
         }
     }
 
-    /// Record a claim of policy `pol` (in cell `cell`, in the pipeline or
-    /// not) with LGD word `word`. A policy claims at most once per path (an
-    /// obligor default and a political event on the same policy): the first
-    /// claim counts. Obligor defaults come first and a policy has one
-    /// obligor, so only event claims check the policy's bit of the path's
-    /// `claimed` set (`check`: an event claim); every claim sets it (a set
-    /// of one bit per policy stays in the first-level cache).
-    #[allow(clippy::too_many_arguments)]
+    /// Record a claim with LGD word `word`. A policy claims at most once per
+    /// path (an obligor default and a political event on the same policy):
+    /// the first claim counts. Obligor defaults come first and a policy has
+    /// one obligor, so only event claims check the policy's bit of the
+    /// path's `claimed` set (`check`: an event claim); every claim sets it
+    /// (a set of one bit per policy stays in the first-level cache).
     #[inline(always)]
     fn claim<F: FnMut(u32, f64)>(
-        &self,
-        amount: f64,
-        pol: u32,
-        cell: u32,
-        table: u32,
-        pipeline: bool,
-        word: u32,
-        check: bool,
-        acc: &mut ClaimAcc<'_, F>,
-    ) {
-        let slot = &mut acc.claimed[(pol >> 6) as usize];
-        let bit = 1u64 << (pol & 63);
-        if check && *slot & bit != 0 {
-            return;
-        }
-        *slot |= bit;
-        let loss = self.claim_loss(amount, table, word, acc.yn[cell as usize], acc.ls);
-        if pipeline {
-            acc.pipe += loss;
-        } else {
-            acc.book += loss;
-        }
-        (acc.sink)(pol, loss);
-    }
-
-    /// [`Sim::claim`] of a claim record.
-    #[inline(always)]
-    fn claim_rec<F: FnMut(u32, f64)>(
         &self,
         rec: &ClaimRec,
         word: u32,
         check: bool,
         acc: &mut ClaimAcc<'_, F>,
     ) {
-        self.claim(
-            rec.amount,
-            rec.pol,
-            rec.cell,
-            rec.table,
-            rec.flags & ClaimRec::PIPELINE != 0,
-            word,
-            check,
-            acc,
-        );
+        let slot = &mut acc.claimed[(rec.pol >> 6) as usize];
+        let bit = 1u64 << (rec.pol & 63);
+        if check && *slot & bit != 0 {
+            return;
+        }
+        *slot |= bit;
+        let loss = self.claim_loss(rec, word, acc.yn[rec.cell as usize], acc.ls);
+        if rec.flags & ClaimRec::PIPELINE != 0 {
+            acc.pipe += loss;
+        } else {
+            acc.book += loss;
+        }
+        (acc.sink)(rec.pol, loss);
     }
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
@@ -866,15 +859,10 @@ impl Sim {
         } = scr;
         cands.clear();
         claimed.fill(0);
-        // The cells' systematic values as [`Sim::cell_values`] computes
-        // them, from the compact copies.
-        self.country_values(z, cf);
-        let (zg, zs) = (z[0], &z[1 + self.nc..]);
-        for (k, c) in self.cell_hot.iter().enumerate() {
-            let v = c.bg * zg + c.bc * cf[c.country as usize] + c.bs * zs[c.sector as usize];
+        self.each_cell_value(z, cf, |k, c, v| {
             yn[k] = v * c.inv_sd;
             yb[k] = v * c.inv_b;
-        }
+        });
         // Conditional event probabilities given the political factor:
         // u < Φ(h_e) with h_e = `event_h` (η = Φ⁻¹(u)).
         let mut theta = 0.0;
@@ -997,7 +985,7 @@ impl Sim {
                 let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
                 for (j, rec) in ev.claims.iter().enumerate() {
                     let w = words.at((j / 2) as u64);
-                    self.claim_rec(rec, (w >> (32 * (j % 2))) as u32, true, &mut acc);
+                    self.claim(rec, (w >> (32 * (j % 2))) as u32, true, &mut acc);
                 }
             }
         }
@@ -1141,16 +1129,18 @@ impl Sim {
                 if twisted_unit {
                     surrogate += w;
                 }
-                self.claim(
-                    unit.amount,
-                    unit.pol,
-                    c.cell,
-                    unit.table & !AcceptUnit::PIPELINE,
-                    unit.table & AcceptUnit::PIPELINE != 0,
-                    (c.r >> 32) as u32,
-                    false,
-                    acc,
-                );
+                let first = ClaimRec {
+                    amount: unit.amount,
+                    pol: unit.pol,
+                    cell: c.cell,
+                    table: unit.table & !AcceptUnit::PIPELINE,
+                    flags: if unit.table & AcceptUnit::PIPELINE != 0 {
+                        ClaimRec::PIPELINE
+                    } else {
+                        0
+                    },
+                };
+                self.claim(&first, (c.r >> 32) as u32, false, acc);
                 // Further policies of the obligor: words of a sequence keyed
                 // by the candidate's own output.
                 let extra = SplitMix64::new(c.r);
@@ -1158,7 +1148,7 @@ impl Sim {
                 for (j, rec) in recs.iter().enumerate() {
                     let w = extra.at((j / 2) as u64);
                     let word = (w >> (32 * (j % 2))) as u32;
-                    self.claim_rec(rec, word, false, acc);
+                    self.claim(rec, word, false, acc);
                 }
             }
         }
