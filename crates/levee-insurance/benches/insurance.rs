@@ -6,6 +6,11 @@
 //!   mean PD 2.9%); throughput in policy-scenarios per second, single thread.
 //! - `plain_mc/10k-eca`: the same with the investment-grade-heavy rating mix
 //!   (`RatingMix::Eca`, mean PD 0.86%).
+//! - `plain_mc/ccruncher-test05`: plain Monte Carlo over CCruncher's own
+//!   `test05` sample (1,000 obligors, two correlated factors, PDs 5/10/20%,
+//!   t copula ν = 15; the portfolio of the tests' cross-engine check), the
+//!   book on which the CCruncher anchor (7.4e7 obligor-scenarios/s
+//!   per core) was measured.
 //! - `crplus_fft/1e6`: CreditRisk+ loss distribution of 1,000,000 obligors
 //!   (8 sectors) by FFT, including the aggregation into loss units.
 //! - One-shot timed runs (printed, not criterion samples): the full IS model
@@ -15,6 +20,9 @@
 //!   is set).
 
 use std::hint::black_box;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use levee_insurance::crplus::{CrObligor, loss_pmf_fft};
@@ -52,6 +60,20 @@ fn plain_mc(c: &mut Criterion) {
             })
         });
     }
+    let m = common::load(&common::ccruncher_test05("plain")).unwrap_or_else(|e| panic!("{e}"));
+    let sim = m.compile(1);
+    let mut scr = sim.scratch();
+    let paths = 2000u64;
+    g.throughput(Throughput::Elements(paths * 1_000));
+    g.bench_function("ccruncher-test05", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for p in 0..paths {
+                s += sim.path(p, &mut scr, &mut |_, _| {}).book;
+            }
+            black_box(s)
+        })
+    });
     g.finish();
 }
 

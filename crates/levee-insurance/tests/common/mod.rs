@@ -132,3 +132,32 @@ pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
         &[("book.csv", csv), ("corr.csv", corr)],
     )
 }
+
+/// CCruncher's `test05` portfolio (samples/test05.xml of CCruncher 2.x):
+/// 1,000 obligors with exposure 1 and LGD 100%; obligor i (from 1) has
+/// rating A, B, C for i mod 3 = 1, 2, 0 (1-year PDs 5%, 10%, 20%) and factor
+/// S1 for odd i, S2 for even i; factor loadings 0.4 (S1) and 0.35 (S2),
+/// Cor(S1, S2) = 0.25; t copula with ν = 15. Carried over as two
+/// correlated "countries" with those loadings, no global or sector loading,
+/// no political events: the same latent variables, w·Z + √(1 − w²)·ε over a
+/// common χ²₁₅ mixing variable.
+pub fn ccruncher_test05(method: &str) -> PathBuf {
+    let mut csv =
+        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    for i in 1..=1000 {
+        let pd = [0.20, 0.05, 0.10][i % 3];
+        let country = if i % 2 == 1 { "S1" } else { "S2" };
+        csv.push_str(&format!(
+            "P{i},O{i},{country},X,export_credit,1 JPY,{pd},1,1 year,0.01\n"
+        ));
+    }
+    let corr = String::from("country,S1,S2\nS1,1,0.25\nS2,0.25,1\n");
+    let sc = format!(
+        "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"{method}\"\nglobal_loading = 0\ncountry_correlation = \"corr.csv\"\ncopula = \"t\"\nt_degrees_of_freedom = 15\nlevels = [\"99%\", \"99.9%\"]\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\nlevel = \"99.9%\"\n\n[insurance.countries]\nS1 = {{ loading = 0.4 }}\nS2 = {{ loading = 0.35 }}\n\n[insurance.sectors]\nX = {{ loading = 0 }}\n"
+    );
+    write(
+        &format!("ccr05-{method}"),
+        &sc,
+        &[("book.csv", csv), ("corr.csv", corr)],
+    )
+}
