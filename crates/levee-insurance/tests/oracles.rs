@@ -271,8 +271,8 @@ fn claim_lgds_are_beta() {
 /// in ../shared/reference/insurance-methods.md §1.2): EL 116.58 (s.e. 0.16),
 /// VaR 99% 338, ES 99% 383.82, VaR 99.9% 442 (s.e. 5.44), ES 99.9% 480.98
 /// (s.e. 2.71). Tolerance: 4 combined standard errors, √(se_Levee² +
-/// se_CCruncher²), plus one obligor for the discreteness of the loss at
-/// VaR. Where CCruncher gives no standard error (the 99% figures), its
+/// se_CCruncher²), plus one loss unit (one obligor) for the discreteness of
+/// the loss. Where CCruncher gives no standard error (the 99% figures), its
 /// s.e. is taken as Levee's scaled to 200,000 paths (the same estimator;
 /// CCruncher's antithetic pairs are assumed to change it little in the tail).
 #[test]
