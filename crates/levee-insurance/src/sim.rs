@@ -119,18 +119,12 @@ pub struct AcceptUnit {
     pub amount: f64,
     /// Its first policy.
     pub pol: u32,
-    /// [`ClaimRec::table`] of its first policy, with [`AcceptUnit::PIPELINE`]
-    /// set for a pipeline policy.
+    /// [`ClaimRec::table`] of its first policy (with its pipeline bit).
     pub table: u32,
     /// Claim records of its other policies: `claims[extra_start..extra_end]`.
     pub extra_start: u32,
     /// See `extra_start`.
     pub extra_end: u32,
-}
-
-impl AcceptUnit {
-    /// Bit of [`AcceptUnit::table`] marking a pipeline policy.
-    pub const PIPELINE: u32 = 1 << 31;
 }
 
 /// An obligor: its default threshold and the policies that claim on its default.
@@ -174,15 +168,29 @@ pub struct ClaimRec {
     pub pol: u32,
     /// Its cell (for the LGD's systematic part).
     pub cell: u32,
-    /// Index of its beta table, or `u32::MAX` for a fixed LGD.
+    /// Index of its beta table ([`ClaimRec::FIXED`] for a fixed LGD), with
+    /// [`ClaimRec::PIPELINE`] set for a pipeline policy.
     pub table: u32,
-    /// [`ClaimRec::PIPELINE`] bit.
-    pub flags: u32,
 }
 
 impl ClaimRec {
-    /// The policy is in the pipeline.
-    pub const PIPELINE: u32 = 1;
+    /// Bit of [`ClaimRec::table`]: the policy is in the pipeline.
+    pub const PIPELINE: u32 = 1 << 31;
+    /// [`ClaimRec::table`] (without the pipeline bit) of a fixed LGD.
+    pub const FIXED: u32 = !Self::PIPELINE;
+
+    /// Index of its beta table ([`ClaimRec::FIXED`] for a fixed LGD).
+    #[inline(always)]
+    fn lgd_table(&self) -> usize {
+        (self.table & !Self::PIPELINE) as usize
+    }
+}
+
+/// The `j`-th 32-bit word of the keyed sequence `seq`: the low, then the
+/// high half of each 64-bit output, so that two claims share one output.
+#[inline(always)]
+fn word32(seq: SplitMix64, j: usize) -> u32 {
+    (seq.at((j / 2) as u64) >> (32 * (j % 2))) as u32
 }
 
 /// A political event of one peril in one country.
@@ -680,8 +688,8 @@ impl Sim {
                 },
                 pol: i,
                 cell: p.cell,
-                table: if fixed { u32::MAX } else { p.table },
-                flags: if p.pipeline { ClaimRec::PIPELINE } else { 0 },
+                table: if fixed { ClaimRec::FIXED } else { p.table }
+                    | if p.pipeline { ClaimRec::PIPELINE } else { 0 },
             }
         };
         // The first policy of each obligor goes into its acceptance record,
@@ -697,16 +705,11 @@ impl Sim {
                 debug_assert_eq!(first.cell, band.cell);
                 let extra_start = claims.len() as u32;
                 claims.extend(pols[1..].iter().map(|&i| rec(i)));
-                let pipeline = if first.flags & ClaimRec::PIPELINE != 0 {
-                    AcceptUnit::PIPELINE
-                } else {
-                    0
-                };
                 accept.push(AcceptUnit {
                     cb: u.cb,
                     amount: first.amount,
                     pol: first.pol,
-                    table: (first.table & !AcceptUnit::PIPELINE) | pipeline,
+                    table: first.table,
                     extra_start,
                     extra_end: claims.len() as u32,
                 });
@@ -734,7 +737,7 @@ impl Sim {
     /// (docs/models/insurance.md §2.4); `ls = √(1 − ρ²)`.
     #[inline(always)]
     fn claim_loss(&self, rec: &ClaimRec, word: u32, yn: f64, ls: f64) -> f64 {
-        match self.tables.get(rec.table as usize) {
+        match self.tables.get(rec.lgd_table()) {
             None => rec.amount,
             Some(t) => {
                 let n = self.scores.score(word);
@@ -764,7 +767,7 @@ impl Sim {
         }
         *slot |= bit;
         let loss = self.claim_loss(rec, word, acc.yn[rec.cell as usize], acc.ls);
-        if rec.flags & ClaimRec::PIPELINE != 0 {
+        if rec.table & ClaimRec::PIPELINE != 0 {
             acc.pipe += loss;
         } else {
             acc.book += loss;
@@ -967,6 +970,7 @@ impl Sim {
             self.walk_cells::<true>(&active[..n_active], yb, scale, theta, cands);
             surrogate += self.accept_candidates::<true, _>(cands, yb, pu, scale, theta, &mut acc);
         }
+        // One SplitMix64 output serves two events (`word32` would mix it twice).
         let mut pair = 0u64;
         for (ei, ev) in self.events.iter().enumerate() {
             if ei % 2 == 0 {
@@ -984,8 +988,7 @@ impl Sim {
                 }
                 let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
                 for (j, rec) in ev.claims.iter().enumerate() {
-                    let w = words.at((j / 2) as u64);
-                    self.claim(rec, (w >> (32 * (j % 2))) as u32, true, &mut acc);
+                    self.claim(rec, word32(words, j), true, &mut acc);
                 }
             }
         }
@@ -1133,12 +1136,7 @@ impl Sim {
                     amount: unit.amount,
                     pol: unit.pol,
                     cell: c.cell,
-                    table: unit.table & !AcceptUnit::PIPELINE,
-                    flags: if unit.table & AcceptUnit::PIPELINE != 0 {
-                        ClaimRec::PIPELINE
-                    } else {
-                        0
-                    },
+                    table: unit.table,
                 };
                 self.claim(&first, (c.r >> 32) as u32, false, acc);
                 // Further policies of the obligor: words of a sequence keyed
@@ -1146,9 +1144,7 @@ impl Sim {
                 let extra = SplitMix64::new(c.r);
                 let recs = &self.claims[unit.extra_start as usize..unit.extra_end as usize];
                 for (j, rec) in recs.iter().enumerate() {
-                    let w = extra.at((j / 2) as u64);
-                    let word = (w >> (32 * (j % 2))) as u32;
-                    self.claim(rec, word, false, acc);
+                    self.claim(rec, word32(extra, j), false, acc);
                 }
             }
         }
