@@ -416,6 +416,7 @@ impl InsuranceModel {
             phi: PhiBounds::new(),
             cell_hazard: Vec::new(),
             scores: ScoreTable::new(),
+            exp1: levee_rng::ExpZiggurat::new(),
             nu: cfg.t_dof,
             rho_lgd: cfg.lgd_factor_loading,
             pol_loading: cfg.political_correlation.sqrt(),

@@ -13,8 +13,7 @@
 //! obligor then defaults with probability exactly p_u(z), independently, at a
 //! cost proportional to cells + bands + candidates instead of obligors.
 
-use levee_rng::{SplitMix64, Stream, normal_cdf, u32_to_open01};
-use rand_distr::{Distribution, Exp1};
+use levee_rng::{ExpZiggurat, SplitMix64, Stream, normal_cdf, u32_to_open01};
 
 use crate::phi_bounds::PhiBounds;
 use crate::score_table::ScoreTable;
@@ -256,6 +255,9 @@ pub struct Sim {
     pub cell_hazard: Vec<f64>,
     /// Tabulated Φ⁻¹ of 32-bit words for LGD scores.
     pub scores: ScoreTable,
+    /// Tables of the Exp(1) gaps of the walk (a sampler whose rare cases
+    /// are out of line, so the walk keeps its values in registers).
+    pub exp1: ExpZiggurat,
     /// Student-t degrees of freedom (None: Gaussian copula).
     pub nu: Option<u32>,
     /// LGD loading on the normalised systematic factor.
@@ -951,7 +953,7 @@ impl Sim {
         let mut n_active = 0;
         for (ci, &ync) in yn.iter().enumerate() {
             let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
-            let e: f64 = Exp1.sample(&mut rng);
+            let e = self.exp1.sample(&mut rng);
             let bound = if table {
                 self.cell_hazard_bound(ci, ync).unwrap_or(f64::INFINITY)
             } else {
@@ -1073,17 +1075,17 @@ impl Sim {
                     // The candidate's acceptance and LGD words, then the gap
                     // to the next candidate, from the cell's sequence.
                     let r = rng.next_u64();
-                    e = Exp1.sample(&mut rng);
+                    e = self.exp1.sample(&mut rng);
                     cands.push(Candidate {
                         unit: ui,
                         r,
                         pbar,
                         cell: ci as u32,
                     });
-                    if off >= n {
-                        break;
-                    }
-                    let rest = (n - off) as f64 * lbar;
+                    // After the band's last obligor the rest is 0 (`max`
+                    // also turns 0·∞, for λ̄ = ∞, into 0), so the one test
+                    // below also ends the band there.
+                    let rest = ((n - off) as f64 * lbar).max(0.0);
                     if e >= rest {
                         e -= rest;
                         break;

@@ -19,11 +19,13 @@
 //! assert!(a > 0.0 && a < 1.0);
 //! ```
 
+mod exp_ziggurat;
 mod normal;
 mod philox;
 mod splitmix;
 mod stream;
 
+pub use exp_ziggurat::ExpZiggurat;
 pub use normal::{normal_cdf, normal_inv_cdf};
 pub use philox::philox4x32_10;
 pub use splitmix::SplitMix64;

@@ -64,7 +64,8 @@ impl SplitMix64 {
 }
 
 /// The sequence as a `rand_core` generator, so that well-kept samplers (for
-/// example `rand_distr`'s ziggurat exponential) can read its words in turn.
+/// example `rand_distr`'s, as in the cross-check of [`crate::ExpZiggurat`])
+/// can read its words in turn.
 /// 32-bit requests take the low half of the next 64-bit output.
 impl rand_core::TryRng for SplitMix64 {
     type Error = core::convert::Infallible;
