@@ -13,6 +13,7 @@
 pub mod config;
 pub mod crplus;
 pub mod fft;
+mod fixed;
 pub mod generate;
 pub mod irb;
 mod model;

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::config::{Config, Method};
+use crate::fixed::{from_fixed, to_fixed};
 use crate::phi_bounds::PhiBounds;
 use crate::portfolio::{COMMERCIAL, EXPROPRIATION, TRANSFER, WAR};
 use crate::score_table::ScoreTable;
@@ -27,19 +28,6 @@ use crate::tail::{Measure, Weighted};
 /// acceptance test): budgets 0.01–0.05 run fastest, 0.15 was 10–15% slower
 /// (docs/perf/insurance.md). Any budget gives the same distribution.
 const MERGE_BUDGET: f64 = 0.02;
-/// Fixed-point scale of the per-policy accumulators (2⁻³² of a currency unit):
-/// integer sums are exact and associative, so per-policy totals do not depend
-/// on how paths were grouped into chunks.
-const FIXED: f64 = 4_294_967_296.0;
-
-#[inline]
-fn to_fixed(x: f64) -> i128 {
-    (x * FIXED).round() as i128
-}
-
-fn from_fixed(x: i128) -> f64 {
-    x as f64 / FIXED
-}
 
 /// Trade and investment insurance: the insured portfolio's loss distribution,
 /// capital and underwriting capacity.
@@ -83,10 +71,12 @@ impl Simulation for Pass1<'_> {
         let mut scr: Scratch = self.sim.scratch();
         let mut el = vec![0i128; self.sim.pols.len()];
         let mut out = Vec::with_capacity((paths.end - paths.start) as usize);
+        // One buffer for the claims of every path of the chunk.
+        let mut claims: Vec<(u32, f64)> = Vec::new();
         for p in paths {
-            let mut claims: Vec<(u32, f64)> = Vec::new();
+            claims.clear();
             let r = self.sim.path(p, &mut scr, &mut |i, l| claims.push((i, l)));
-            for (i, l) in claims {
+            for &(i, l) in &claims {
                 el[i as usize] += to_fixed(r.weight * l);
             }
             out.push(r);
@@ -133,6 +123,7 @@ impl Simulation for Pass2<'_> {
         let mut c = Chunk2::default();
         let lo = self.var.min(self.win.0);
         let mut scr: Option<Scratch> = None;
+        let mut claims: Vec<(u32, f64)> = Vec::new();
         for p in paths {
             let l = self.loss[p as usize];
             if l < lo {
@@ -148,14 +139,14 @@ impl Simulation for Pass2<'_> {
             }
             let scr = scr.get_or_insert_with(|| self.sim.scratch());
             let w = self.weight[p as usize];
-            let mut claims: Vec<(u32, f64)> = Vec::new();
+            claims.clear();
             self.sim
                 .path_claims(p, scr, &mut |i, x| claims.push((i, x)));
             let in_win = l >= self.win.0 && l <= self.win.1;
             if l == self.var {
                 c.atom_n += 1;
             }
-            for (i, x) in claims {
+            for &(i, x) in &claims {
                 let i = i as usize;
                 if l > self.var {
                     c.tail[i] += to_fixed(w * x);
