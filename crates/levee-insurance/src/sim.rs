@@ -777,6 +777,12 @@ impl Sim {
         (acc.sink)(rec.pol, loss);
     }
 
+    /// Plain Monte Carlo: no factor shift and no twisting, so every path's
+    /// likelihood ratio is exactly 1.
+    pub fn is_plain(&self) -> bool {
+        self.shift.comps.is_empty() && self.twist.is_empty()
+    }
+
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
     pub fn path(&self, path: u64, scr: &mut Scratch, sink: &mut impl FnMut(u32, f64)) -> PathOut {
         self.path_impl(path, scr, sink, true)
