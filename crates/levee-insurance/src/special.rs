@@ -78,29 +78,26 @@ pub fn beta_params(mean: f64, dispersion: f64) -> (f64, f64) {
 /// The beta(a, b) quantile by bisection on the regularised incomplete beta
 /// function (60 halvings: error below 1e-15 absolute).
 pub fn beta_quantile_exact(a: f64, b: f64, u: f64) -> f64 {
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if statrs::function::beta::beta_reg(a, b, mid) < u {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
+    beta_bisect(a, b, u, |_, _| false)
 }
 
 /// [`beta_quantile_exact`] rounded to single precision, with the bisection
 /// stopped as soon as both ends of its bracket round to the same `f32`.
 /// Why: a table stored in single precision needs about 25 halvings for a
 /// quantile near ½ (more near 0, or next to the midpoint of two `f32`
-/// values), not 60, and the result is the same number: the bracket only shrinks, the
-/// 60-halving midpoint lies inside it, and rounding to `f32` is monotone, so
-/// every point of the bracket rounds to that same `f32`.
+/// values), not 60, and the result is the same number: the bracket only
+/// shrinks, the 60-halving midpoint lies inside it, and rounding to `f32` is
+/// monotone, so every point of the bracket rounds to that same `f32`.
 pub fn beta_quantile_f32(a: f64, b: f64, u: f64) -> f32 {
+    beta_bisect(a, b, u, |lo, hi| lo as f32 == hi as f32) as f32
+}
+
+/// Up to 60 halvings of [0, 1] towards the beta(a, b) quantile of `u`,
+/// fewer if `done(lo, hi)` holds first; the midpoint of the last bracket.
+fn beta_bisect(a: f64, b: f64, u: f64, done: impl Fn(f64, f64) -> bool) -> f64 {
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
     for _ in 0..60 {
-        if lo as f32 == hi as f32 {
+        if done(lo, hi) {
             break;
         }
         let mid = 0.5 * (lo + hi);
@@ -110,7 +107,7 @@ pub fn beta_quantile_f32(a: f64, b: f64, u: f64) -> f32 {
             hi = mid;
         }
     }
-    (0.5 * (lo + hi)) as f32
+    0.5 * (lo + hi)
 }
 
 /// A beta quantile function tabulated in normal-score space: the table holds
