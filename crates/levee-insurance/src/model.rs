@@ -71,24 +71,21 @@ impl Simulation for Pass1<'_> {
         let mut scr: Scratch = self.sim.scratch();
         let mut el = vec![0i128; self.sim.pols.len()];
         let mut out = Vec::with_capacity((paths.end - paths.start) as usize);
-        if self.sim.is_plain() {
-            // Every path's likelihood ratio is 1: claims go straight into
-            // the totals (to_fixed(1·l) = to_fixed(l)).
-            for p in paths {
-                let r = self.sim.path(p, &mut scr, &mut |i, l| {
-                    el[i as usize] += to_fixed(l);
-                });
-                debug_assert_eq!(r.weight, 1.0);
-                out.push(r);
-            }
-            return Chunk1 { out, el };
-        }
-        // The weight is known at the end of the path: the claims wait in one
-        // buffer shared by the paths of the chunk.
+        // A path's weight is known at its end, so its claims wait in one
+        // buffer shared by the paths of the chunk; under plain Monte Carlo
+        // every weight is 1 and claims go straight into the totals
+        // (to_fixed(1·l) = to_fixed(l)), leaving the buffer empty.
+        let plain = self.sim.is_plain();
         let mut claims: Vec<(u32, f64)> = Vec::new();
         for p in paths {
             claims.clear();
-            let r = self.sim.path(p, &mut scr, &mut |i, l| claims.push((i, l)));
+            let r = if plain {
+                self.sim
+                    .path(p, &mut scr, &mut |i, l| el[i as usize] += to_fixed(l))
+            } else {
+                self.sim.path(p, &mut scr, &mut |i, l| claims.push((i, l)))
+            };
+            debug_assert!(!plain || r.weight == 1.0);
             for &(i, l) in &claims {
                 el[i as usize] += to_fixed(r.weight * l);
             }
