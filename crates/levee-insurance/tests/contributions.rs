@@ -62,8 +62,7 @@ fn contributions_add_up() {
 #[test]
 fn var_contributions_approach_the_asrf_limit() {
     let (n, rho, alpha) = (4000usize, 0.15, 0.999);
-    let mut csv =
-        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv = String::from(BOOK_COLUMNS);
     for i in 0..n {
         let p = if i % 2 == 0 { 0.005 } else { 0.02 };
         csv.push_str(&format!(

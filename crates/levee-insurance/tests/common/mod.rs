@@ -13,6 +13,10 @@ use levee_units::{Currency, YearMonth};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Header line of the portfolio CSVs the tests write (docs/models/insurance.md).
+pub const BOOK_COLUMNS: &str =
+    "id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n";
+
 /// A fresh directory under the target temp dir.
 pub fn tempdir(tag: &str) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -82,8 +86,7 @@ pub fn run(m: &InsuranceModel, s: &RunSettings) -> ModelOutput {
 
 /// A homogeneous one-factor portfolio: `n` obligors, PD `p`, global loading √ρ, LGD 1, exposure 1 yen.
 pub fn homogeneous(tag: &str, n: usize, p: f64, rho: f64, method: &str) -> PathBuf {
-    let mut csv =
-        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv = String::from(BOOK_COLUMNS);
     for i in 0..n {
         csv.push_str(&format!(
             "P{i},O{i},X,S,export_credit,1 JPY,{p},1,1 year,0.01\n"
@@ -103,8 +106,7 @@ pub fn homogeneous(tag: &str, n: usize, p: f64, rho: f64, method: &str) -> PathB
 /// two countries.
 pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
     let m = 1000;
-    let mut csv =
-        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv = String::from(BOOK_COLUMNS);
     for k in 1..=m {
         let p = 0.01 * (1.0 + (16.0 * std::f64::consts::PI * k as f64 / m as f64).sin());
         let p = p.max(1e-6);
@@ -142,8 +144,7 @@ pub fn gl_portfolio(method: &str) -> std::path::PathBuf {
 /// no political events: the same latent variables, w·Z + √(1 − w²)·ε over a
 /// common χ²₁₅ mixing variable.
 pub fn ccruncher_test05(method: &str) -> PathBuf {
-    let mut csv =
-        String::from("id,obligor,country,sector,product,exposure,pd,lgd,tenor,premium_rate\n");
+    let mut csv = String::from(BOOK_COLUMNS);
     for i in 1..=1000 {
         let pd = [0.20, 0.05, 0.10][i % 3];
         let country = if i % 2 == 1 { "S1" } else { "S2" };
