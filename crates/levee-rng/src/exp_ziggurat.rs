@@ -88,13 +88,19 @@ impl ExpZiggurat {
     /// ```
     #[inline(always)]
     pub fn sample(&self, rng: &mut SplitMix64) -> f64 {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        let x = fraction(bits) * self.x[i];
+        let (i, x) = self.point(rng);
         if x < self.x[i + 1] {
             return x;
         }
         self.sample_rare(rng, i, x)
+    }
+
+    /// A draw's layer i (the word's low 8 bits) and point x = u·xᵢ.
+    #[inline(always)]
+    fn point(&self, rng: &mut SplitMix64) -> (usize, f64) {
+        let bits = rng.next_u64();
+        let i = (bits & 0xff) as usize;
+        (i, fraction(bits) * self.x[i])
     }
 
     /// The tail and wedge cases of [`ExpZiggurat::sample`] (then, on a
@@ -111,9 +117,7 @@ impl ExpZiggurat {
             if self.f[i + 1] + (self.f[i] - self.f[i + 1]) * u < (-x).exp() {
                 return x;
             }
-            let bits = rng.next_u64();
-            i = (bits & 0xff) as usize;
-            x = fraction(bits) * self.x[i];
+            (i, x) = self.point(rng);
             if x < self.x[i + 1] {
                 return x;
             }
