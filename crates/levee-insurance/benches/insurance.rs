@@ -13,6 +13,14 @@
 //!   per core) was measured.
 //! - `crplus_fft/1e6`: CreditRisk+ loss distribution of 1,000,000 obligors
 //!   (8 sectors) by FFT, including the aggregation into loss units.
+//! - Paired plain-MC samples (printed, not criterion samples; only when the
+//!   environment variable `LEVEE_BENCH_PAIRED` is set): samples of 250 paths
+//!   of the two generated books, each between two runs of a fixed integer
+//!   kernel (`calibration`) whose time shows the host's speed at that moment.
+//!   This VM runs at two speeds that alternate every few seconds (the kernel
+//!   takes ≈ 1.55 ms or ≈ 2.1–2.3 ms); the medians of the samples taken at
+//!   full speed, by ratio to the kernel, and of all samples are printed
+//!   (docs/perf/insurance.md, session 9).
 //! - One-shot timed runs (printed, not criterion samples): the full IS model
 //!   on 2 threads, on the 10,000-policy book with and without its political
 //!   events, with the relative standard errors of VaR and ES at 99.9% they
@@ -116,11 +124,84 @@ fn one_shot_is() {
     }
 }
 
+/// A fixed amount of integer work (10⁶ SplitMix64 outputs summed), timed:
+/// the host's speed at that moment, independent of the simulator (≈ 1.55 ms
+/// at full speed on the 2-vCPU EPYC VM of docs/PERFORMANCE.md).
+fn calibration() -> f64 {
+    let t = std::time::Instant::now();
+    let seq = levee_rng::SplitMix64::new(black_box(1));
+    let s = (0..1_000_000u64).fold(0u64, |s, i| s.wrapping_add(seq.at(i)));
+    black_box(s);
+    t.elapsed().as_secs_f64()
+}
+
+/// Plain Monte Carlo samples of 250 paths, each between two calibration
+/// runs. Prints, per book: (a) the median of the samples whose calibrations
+/// both ran within 5% of the fastest calibration (the host at full speed);
+/// (b) the median over all samples of the ratio sample/calibration (mean of
+/// the two around it), times the fastest calibration; (c) the median of all
+/// samples.
+fn paired_plain_mc() {
+    let paths = 250u64;
+    for (name, mix) in [("10k", RatingMix::Uniform), ("10k-eca", RatingMix::Eca)] {
+        let m = model(book(mix, true), "plain");
+        let sim = m.compile(1);
+        let mut scr = sim.scratch();
+        let mut rows = Vec::new();
+        black_box(book_loss(&sim, &mut scr, paths));
+        let mut before = calibration();
+        for _ in 0..800 {
+            let t = std::time::Instant::now();
+            black_box(book_loss(&sim, &mut scr, paths));
+            let dt = t.elapsed().as_secs_f64();
+            let after = calibration();
+            rows.push((dt, before, after));
+            before = after;
+        }
+        let c_min = rows
+            .iter()
+            .map(|r| r.1.min(r.2))
+            .fold(f64::INFINITY, f64::min);
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            if v.is_empty() {
+                f64::NAN
+            } else {
+                v[v.len() / 2]
+            }
+        };
+        let full: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.1.max(r.2) <= 1.05 * c_min)
+            .map(|r| r.0)
+            .collect();
+        let n_full = full.len();
+        let t_full = median(full);
+        let t_ratio = c_min * median(rows.iter().map(|r| 2.0 * r.0 / (r.1 + r.2)).collect());
+        let t_all = median(rows.iter().map(|r| r.0).collect());
+        let per_s = |t: f64| (paths * 10_000) as f64 / t;
+        println!(
+            "paired plain_mc/{name} ({paths} paths): (a) full speed {n_full}/{} samples {:.3} ms ({:.3e}/s); (b) by ratio {:.3} ms ({:.3e}/s); (c) all {:.3} ms ({:.3e}/s); calibration fastest {:.3} ms",
+            rows.len(),
+            t_full * 1e3,
+            per_s(t_full),
+            t_ratio * 1e3,
+            per_s(t_ratio),
+            t_all * 1e3,
+            per_s(t_all),
+            c_min * 1e3
+        );
+    }
+}
+
 criterion_group!(benches, plain_mc, crplus);
 
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
+    if std::env::var_os("LEVEE_BENCH_PAIRED").is_some() {
+        paired_plain_mc();
+    }
     if std::env::var_os("LEVEE_BENCH_SKIP_ONE_SHOT").is_none() {
         one_shot_is();
     }

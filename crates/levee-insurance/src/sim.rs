@@ -14,6 +14,7 @@
 //! cost proportional to cells + bands + candidates instead of obligors.
 
 use levee_rng::{ExpZiggurat, SplitMix64, Stream, normal_cdf, u32_to_open01};
+use rand_distr::{Distribution, StandardNormal};
 
 use crate::phi_bounds::PhiBounds;
 use crate::score_table::ScoreTable;
@@ -185,6 +186,27 @@ impl ClaimRec {
     }
 }
 
+/// Row `row` of a hazard table of HZ_NODES nodes per row
+/// ([`Sim::build_cell_hazards`], [`Sim::build_event_hazards`]) at the
+/// normalised value `x`: the node ⌊(x − HZ_LO)/HZ_STEP⌋ (or the one below
+/// it at a tie), tabulated at a value at or below x, or None below the grid.
+#[inline]
+fn hazard_bound(table: &[f64], row: usize, x: f64) -> Option<f64> {
+    let t = (x - HZ_LO) / HZ_STEP;
+    // Below the grid, or NaN.
+    if t.is_nan() || t < 0.0 {
+        return None;
+    }
+    // ⌊t⌋ (or ⌊t⌋ − 1 at a tie), within [0, last node], by rounding
+    // t − ½ ∈ [0, 255.5] with 2⁵² added (ulp 1) and reading the low mantissa bits:
+    // cheaper than a saturating cast, and a lower node only loosens the
+    // bound.
+    let t = t.clamp(0.5, (HZ_NODES - 1) as f64);
+    let r = (t - 0.5) + 4_503_599_627_370_496.0;
+    let j = (r.to_bits() & ((1 << 52) - 1)) as usize;
+    table.get(row * HZ_NODES + j).copied()
+}
+
 /// The `j`-th 32-bit word of the keyed sequence `seq`: the low, then the
 /// high half of each 64-bit output, so that two claims share one output.
 #[inline(always)]
@@ -223,6 +245,11 @@ pub struct Sim {
     pub ns: usize,
     /// Lower Cholesky factor of the country-factor correlation (nc × nc, row major).
     pub chol: Vec<f64>,
+    /// The nonzero entries of `chol` by row, in column order: (column,
+    /// value), and each row's range of them ([`Sim::build_claims`]).
+    pub chol_nz: Vec<(u32, f64)>,
+    /// See `chol_nz`.
+    pub chol_rows: Vec<(u32, u32)>,
     /// Cells.
     pub cells: Vec<Cell>,
     /// Range of `bands` of each cell (bands are sorted by cell).
@@ -253,6 +280,9 @@ pub struct Sim {
     /// Per cell, the walk's total hazard at HZ_NODES values of its
     /// systematic factor ([`Sim::build_cell_hazards`]); empty: not built.
     pub cell_hazard: Vec<f64>,
+    /// The events' walk's total hazard at HZ_NODES values of the political
+    /// factor ([`Sim::build_event_hazards`]); empty: not built.
+    pub event_hazard: Vec<f64>,
     /// Tabulated Φ⁻¹ of 32-bit words for LGD scores.
     pub scores: ScoreTable,
     /// Tables of the Exp(1) gaps of the walk (a sampler whose rare cases
@@ -276,16 +306,18 @@ pub struct Sim {
     pub twist_cut: f64,
     /// The largest twisting weight of an obligor (0 without obligors).
     pub w_top: f64,
-    /// Factor stream.
+    /// Factor stream: block (path, 0, 0) keys the path's factor normals,
+    /// block (path, 1, 0) its Student-t mixing normals.
     pub s_factor: Stream,
     /// Keys of a path's default and event draws: block (path, 0, 0) holds the
-    /// cells' key K_c and the events' key K_e. Cell c's candidate sequence is
-    /// the [`SplitMix64`] sequence under key SplitMix64(K_c).at(c), read in
-    /// turn: the first gap (a ziggurat Exp(1), one word or rarely more), then
-    /// per candidate its acceptance and first LGD words (one word) and the
-    /// gap to the next candidate. Event e's uniform is
-    /// half of SplitMix64(K_e).at(e / 2); the LGD words of its claims come from
-    /// the sequence under SplitMix64(K_e).at(2³² + e).
+    /// cells' key K_c and the events' key K_e. Cell c's first gap (a
+    /// ziggurat Exp(1)) starts from the word w_c = SplitMix64(K_c).at(c);
+    /// the cell then reads the [`SplitMix64`] sequence under key w_c in
+    /// turn: the first gap's further words (rarely any), then per candidate
+    /// its acceptance and first LGD words (one word) and the gap to the next
+    /// candidate. The events' walk reads the sequence K_e
+    /// itself ([`Sim::each_struck_event`]); the LGD words of event e's claims
+    /// come from the sequence under SplitMix64(K_e).at(2³² + e).
     pub s_keys: Stream,
     /// Mixture-component stream.
     pub s_mix: Stream,
@@ -304,8 +336,11 @@ pub struct PathOut {
 
 /// A path's claims so far.
 struct ClaimAcc<'a, F> {
-    /// One bit per policy: it has claimed on this path.
+    /// One bit per policy: it has claimed on this path (kept only when
+    /// `track`).
     claimed: &'a mut [u64],
+    /// Some event strikes on this path.
+    track: bool,
     /// Normalised systematic value of each cell.
     yn: &'a [f64],
     /// √(1 − ρ²) of the LGD score.
@@ -325,6 +360,8 @@ pub struct Scratch {
     yb: Vec<f64>,
     /// One bit per policy, set by its claim on the current path.
     claimed: Vec<u64>,
+    /// The political events that strike on the current path.
+    struck: Vec<u32>,
     pu: Vec<f64>,
     pe: Vec<f64>,
     /// The path's default candidates.
@@ -563,25 +600,33 @@ impl Sim {
         self.cell_hazard = table;
     }
 
+    /// Λ_j = Σ_events λ̄_e(P_j) of the events' walk (see [`Sim::path`]) at
+    /// HZ_NODES values P_j of the political factor, each tabulated a hair
+    /// below its node as in [`Sim::build_cell_hazards`]. Why: an event's
+    /// conditional probability Φ((t_e − a·P)·s) falls as P rises (a ≥ 0,
+    /// s > 0), and so do the table's bounds of it and their sum, so for
+    /// P ≥ P_j a first gap E ≥ Λ_j shows that no event strikes, decided
+    /// without a pass over the events (on most paths none strikes).
+    pub fn build_event_hazards(&mut self) {
+        self.event_hazard = (0..HZ_NODES)
+            .map(|j| {
+                let p = HZ_LO + j as f64 * HZ_STEP - HZ_GUARD;
+                let mut total = 0.0;
+                for ev in &self.events {
+                    total += self.phi.upper(self.event_h(ev, p)).1;
+                }
+                total
+            })
+            .collect();
+    }
+
     /// The tabulated bound Λ_j ≥ Λ(y) for cell `ci` at normalised systematic
     /// value `yn` = y·(1/sd) (0 where sd = 0; see [`Sim::build_cell_hazards`]),
     /// or None below the grid: the node ⌊(yn − HZ_LO)/HZ_STEP⌋ (or the one
     /// below it at a tie), tabulated at a y at or below the path's y.
     #[inline]
     fn cell_hazard_bound(&self, ci: usize, yn: f64) -> Option<f64> {
-        let t = (yn - HZ_LO) / HZ_STEP;
-        // Below the grid, or NaN.
-        if t.is_nan() || t < 0.0 {
-            return None;
-        }
-        // ⌊t⌋ (or ⌊t⌋ − 1 at a tie), within [0, last node], by rounding
-        // t − ½ ∈ [0, 255.5] with 2⁵² added (ulp 1) and reading the low mantissa bits:
-        // cheaper than a saturating cast, and a lower node only loosens the
-        // bound.
-        let t = t.clamp(0.5, (HZ_NODES - 1) as f64);
-        let r = (t - 0.5) + 4_503_599_627_370_496.0;
-        let j = (r.to_bits() & ((1 << 52) - 1)) as usize;
-        self.cell_hazard.get(ci * HZ_NODES + j).copied()
+        hazard_bound(&self.cell_hazard, ci, yn)
     }
 
     /// Number of obligors twisted under the current targets.
@@ -597,6 +642,7 @@ impl Sim {
             yn: vec![0.0; self.cells.len()],
             yb: vec![0.0; self.cells.len()],
             claimed: vec![0; self.pols.len().div_ceil(64)],
+            struck: Vec::new(),
             pu: vec![0.0; self.units.len()],
             pe: vec![0.0; self.events.len()],
             cands: Vec::new(),
@@ -639,24 +685,36 @@ impl Sim {
     fn country_values(&self, z: &[f64], cf: &mut [f64]) {
         let nc = self.nc;
         let zc = &z[1..=nc];
-        for ((out, row), i) in cf
-            .iter_mut()
-            .zip(self.chol.chunks_exact(nc.max(1)))
-            .zip(0..)
-        {
-            // The same sum, in the same order, as Σ_{j ≤ i} chol[i][j]·z_c[j].
+        // Σ_j chol[i][j]·z_c[j] over the row's nonzero entries, in column
+        // order (the zero terms add nothing but the sign of a zero sum):
+        // one term per country when the countries are uncorrelated.
+        for (out, &(a, b)) in cf.iter_mut().zip(&self.chol_rows) {
             let mut s = 0.0;
-            for (a, b) in row[..=i].iter().zip(zc) {
-                s += a * b;
+            for &(j, v) in &self.chol_nz[a as usize..b as usize] {
+                s += v * zc[j as usize];
             }
             *out = s;
         }
+        debug_assert_eq!(self.chol_rows.len(), nc);
     }
 
     /// Build the claim records of the obligors' policies and of the events'
     /// policies from `pols`, `unit_pol` and `events`, and the compact copies
     /// of bands and obligors that the walk reads.
     pub fn build_claims(&mut self) {
+        let nc = self.nc;
+        self.chol_nz.clear();
+        self.chol_rows.clear();
+        for i in 0..nc {
+            let a = self.chol_nz.len() as u32;
+            for j in 0..=i {
+                let v = self.chol[i * nc + j];
+                if v != 0.0 {
+                    self.chol_nz.push((j as u32, v));
+                }
+            }
+            self.chol_rows.push((a, self.chol_nz.len() as u32));
+        }
         self.cell_hot = self
             .cells
             .iter()
@@ -732,6 +790,7 @@ impl Sim {
         for (ev, c) in self.events.iter_mut().zip(ev_claims) {
             ev.claims = c;
         }
+        self.build_event_hazards();
     }
 
     /// Loss of a claim, its LGD drawn from the 32 random bits `word`:
@@ -752,8 +811,9 @@ impl Sim {
     /// path (an obligor default and a political event on the same policy):
     /// the first claim counts. Obligor defaults come first and a policy has
     /// one obligor, so only event claims check the policy's bit of the
-    /// path's `claimed` set (`check`: an event claim); every claim sets it
-    /// (a set of one bit per policy stays in the first-level cache).
+    /// path's `claimed` set (`check`: an event claim); on a path where some
+    /// event strikes, every claim sets it (a set of one bit per policy stays
+    /// in the first-level cache), and on the others the set is not used.
     #[inline(always)]
     fn claim<F: FnMut(u32, f64)>(
         &self,
@@ -762,12 +822,14 @@ impl Sim {
         check: bool,
         acc: &mut ClaimAcc<'_, F>,
     ) {
-        let slot = &mut acc.claimed[(rec.pol >> 6) as usize];
-        let bit = 1u64 << (rec.pol & 63);
-        if check && *slot & bit != 0 {
-            return;
+        if acc.track {
+            let slot = &mut acc.claimed[(rec.pol >> 6) as usize];
+            let bit = 1u64 << (rec.pol & 63);
+            if check && *slot & bit != 0 {
+                return;
+            }
+            *slot |= bit;
         }
-        *slot |= bit;
         let loss = self.claim_loss(rec, word, acc.yn[rec.cell as usize], acc.ls);
         if rec.table & ClaimRec::PIPELINE != 0 {
             acc.pipe += loss;
@@ -777,10 +839,110 @@ impl Sim {
         (acc.sink)(rec.pol, loss);
     }
 
+    /// Hand to `strike` each political event that strikes on a path with
+    /// political factor `pfac` and events' key `event_keys`, in order.
+    ///
+    /// Unless twisted, events are walked like one cell of single-obligor
+    /// bands (docs/models/insurance.md §3.3): the next candidate event is
+    /// where the cumulative hazard Σ λ̄_e passes an Exp(1) gap, and a
+    /// candidate strikes with probability p_e/p̄_e, so each event strikes
+    /// with probability exactly p_e = Φ(h_e), independently. The tabulated
+    /// bound of the total hazard ([`Sim::build_event_hazards`]) shows most
+    /// paths free of events with one gap and one look-up. The draws are the
+    /// sequence `event_keys` itself: the first gap, then per candidate its
+    /// acceptance word and the next gap.
+    ///
+    /// `twist` = Some((θ, p)) when θ > 0 and some event is twisted (p: the
+    /// events' conditional probabilities): each event is then tested in
+    /// turn, event e with the uniform in half of `event_keys.at(e / 2)`,
+    /// twisted events at their twisted probabilities.
+    fn each_struck_event(
+        &self,
+        pfac: f64,
+        event_keys: SplitMix64,
+        twist: Option<(f64, &[f64])>,
+        mut strike: impl FnMut(usize),
+    ) {
+        if let Some((theta, pe)) = twist {
+            // One SplitMix64 output serves two events (`word32` would mix it twice).
+            let mut pair = 0u64;
+            for (ei, ev) in self.events.iter().enumerate() {
+                if ei % 2 == 0 {
+                    pair = event_keys.at((ei / 2) as u64);
+                }
+                let u = u32_to_open01((pair >> (32 * (ei % 2))) as u32);
+                let hit = if ev.twist {
+                    u < twisted(pe[ei], ev.w, theta)
+                } else {
+                    self.phi.below(self.event_h(ev, pfac), u)
+                };
+                if hit {
+                    strike(ei);
+                }
+            }
+            return;
+        }
+        if self.events.is_empty() {
+            return;
+        }
+        let mut rng = event_keys;
+        let mut e = self.exp1.sample(&mut rng);
+        let bound = hazard_bound(&self.event_hazard, 0, pfac).unwrap_or(f64::INFINITY);
+        if e >= bound {
+            return;
+        }
+        // As in the cells' walk: the table's bound less the hazards passed
+        // bounds the events left, and rounding is far below the margin.
+        let mut left = bound;
+        let margin = 1e-12 * bound;
+        for (ei, ev) in self.events.iter().enumerate() {
+            if e >= left + margin {
+                break;
+            }
+            let h = self.event_h(ev, pfac);
+            let (pbar, lbar, _) = self.phi.upper(h);
+            left -= lbar;
+            if e >= lbar {
+                e -= lbar;
+                continue;
+            }
+            let x = u32_to_open01(rng.next_u64() as u32) * pbar;
+            if self.phi.below(h, x) {
+                strike(ei);
+            }
+            e = self.exp1.sample(&mut rng);
+        }
+    }
+
+    /// The claims of event `ei`, which struck on the path whose events' key is
+    /// `event_keys`: their LGD words come from the sequence under
+    /// `event_keys.at(2³² + ei)`.
+    #[inline]
+    fn event_claims<F: FnMut(u32, f64)>(
+        &self,
+        ei: usize,
+        event_keys: SplitMix64,
+        acc: &mut ClaimAcc<'_, F>,
+    ) {
+        let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
+        for (j, rec) in self.events[ei].claims.iter().enumerate() {
+            self.claim(rec, word32(words, j), true, acc);
+        }
+    }
+
     /// Plain Monte Carlo: no factor shift and no twisting, so every path's
     /// likelihood ratio is exactly 1.
     pub fn is_plain(&self) -> bool {
         self.shift.comps.is_empty() && self.twist.is_empty()
+    }
+
+    /// The sequence of a path's factor normals (`step` 0) or of its Student-t
+    /// mixing normals (`step` 1): SplitMix64 under the key in block
+    /// (path, step, 0) of the factor stream.
+    #[inline]
+    fn factor_draws(&self, path: u64, step: u32) -> SplitMix64 {
+        let k = self.s_factor.block(path, step, 0);
+        SplitMix64::new(k[0] as u64 | (k[1] as u64) << 32)
     }
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
@@ -813,9 +975,9 @@ impl Sim {
         let d = self.dim();
         // The factors, then the political factor: the same draws in the same
         // order whether or not a shift is applied.
-        let mut dr = self.s_factor.draws(path, 0);
+        let mut dr = self.factor_draws(path, 0);
         for v in scr.z.iter_mut() {
-            *v = dr.next_normal();
+            *v = StandardNormal.sample(&mut dr);
         }
         let mut weight = 1.0;
         if !self.shift.comps.is_empty() {
@@ -852,8 +1014,13 @@ impl Sim {
         let scale = match self.nu {
             None => 1.0,
             Some(nu) => {
-                let mut w = self.s_factor.draws(path, 1);
-                let chi2: f64 = (0..nu).map(|_| w.next_normal().powi(2)).sum();
+                let mut w = self.factor_draws(path, 1);
+                let chi2: f64 = (0..nu)
+                    .map(|_| {
+                        let v: f64 = StandardNormal.sample(&mut w);
+                        v * v
+                    })
+                    .sum();
                 (chi2 / nu as f64).sqrt()
             }
         };
@@ -863,13 +1030,13 @@ impl Sim {
             yn,
             yb,
             claimed,
+            struck,
             pu,
             pe,
             cands,
             active,
         } = scr;
         cands.clear();
-        claimed.fill(0);
         self.each_cell_value(z, cf, |k, c, v| {
             yn[k] = v * c.inv_sd;
             yb[k] = v * c.inv_b;
@@ -931,17 +1098,31 @@ impl Sim {
             }
         }
         let mut surrogate = 0.0;
+        let keys = self.s_keys.block(path, 0, 0);
+        let cell_keys = SplitMix64::new(keys[0] as u64 | (keys[1] as u64) << 32);
+        let event_keys = SplitMix64::new(keys[2] as u64 | (keys[3] as u64) << 32);
+        // Political events are decided first and claim after the obligors'
+        // defaults: only a path where some event strikes needs the policies'
+        // claim bits.
+        let twisted_events =
+            (theta > 0.0 && self.events.iter().any(|ev| ev.twist)).then_some((theta, &pe[..]));
+        struck.clear();
+        self.each_struck_event(pfac, event_keys, twisted_events, |ei| {
+            struck.push(ei as u32)
+        });
+        let track = !struck.is_empty();
+        if track {
+            claimed.fill(0);
+        }
         let mut acc = ClaimAcc {
             claimed,
+            track,
             yn,
             ls: (1.0 - self.rho_lgd * self.rho_lgd).sqrt(),
             book: 0.0,
             pipe: 0.0,
             sink,
         };
-        let keys = self.s_keys.block(path, 0, 0);
-        let cell_keys = SplitMix64::new(keys[0] as u64 | (keys[1] as u64) << 32);
-        let event_keys = SplitMix64::new(keys[2] as u64 | (keys[3] as u64) << 32);
         // Commercial defaults by geometric skipping with thinning, walked cell
         // by cell (docs/models/insurance.md §3.3). Within a cell the obligors
         // form one sequence of Bernoulli trials at the candidate rates p̄ of
@@ -958,8 +1139,11 @@ impl Sim {
         let table = scale == 1.0 && theta == 0.0;
         let mut n_active = 0;
         for (ci, &ync) in yn.iter().enumerate() {
-            let mut rng = SplitMix64::new(cell_keys.at(ci as u64));
-            let e = self.exp1.sample(&mut rng);
+            // The cell's first word is its key's output itself; the cell's
+            // later words are the sequence under it.
+            let first = cell_keys.at(ci as u64);
+            let mut rng = SplitMix64::new(first);
+            let e = self.exp1.sample_first(first, &mut rng);
             let bound = if table {
                 self.cell_hazard_bound(ci, ync).unwrap_or(f64::INFINITY)
             } else {
@@ -978,27 +1162,13 @@ impl Sim {
             self.walk_cells::<true>(&active[..n_active], yb, scale, theta, cands);
             surrogate += self.accept_candidates::<true, _>(cands, yb, pu, scale, theta, &mut acc);
         }
-        // One SplitMix64 output serves two events (`word32` would mix it twice).
-        let mut pair = 0u64;
-        for (ei, ev) in self.events.iter().enumerate() {
-            if ei % 2 == 0 {
-                pair = event_keys.at((ei / 2) as u64);
+        // The struck events' claims, after the obligors'.
+        for &ei in struck.iter() {
+            let ei = ei as usize;
+            if self.events[ei].twist {
+                surrogate += self.events[ei].w;
             }
-            let u = u32_to_open01((pair >> (32 * (ei % 2))) as u32);
-            let hit = if theta > 0.0 && ev.twist {
-                u < twisted(pe[ei], ev.w, theta)
-            } else {
-                self.phi.below(self.event_h(ev, pfac), u)
-            };
-            if hit {
-                if ev.twist {
-                    surrogate += ev.w;
-                }
-                let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
-                for (j, rec) in ev.claims.iter().enumerate() {
-                    self.claim(rec, word32(words, j), true, &mut acc);
-                }
-            }
+            self.event_claims(ei, event_keys, &mut acc);
         }
         if !with_weight {
             weight = f64::NAN;
@@ -1227,6 +1397,99 @@ pub struct Class {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event_model(seed: u64) -> Sim {
+        let spec = crate::PortfolioSpec {
+            policies: 1500,
+            countries: 6,
+            sectors: 4,
+            ..Default::default()
+        };
+        crate::synthetic_model(&spec, seed, "plain")
+            .unwrap()
+            .compile(1)
+    }
+
+    /// The events' table bounds their total hazard at every political
+    /// factor on its grid, and the bound less the hazards passed bounds the
+    /// events left (the walk's early exit).
+    #[test]
+    fn event_hazard_table_bounds_the_events_walk() {
+        let sim = event_model(3);
+        assert!(sim.events.len() >= 6, "{} events", sim.events.len());
+        assert_eq!(sim.event_hazard.len(), HZ_NODES);
+        let s = Stream::new(5, "event-hazard-test");
+        let mut checked = 0u32;
+        for k in 0..20_000u64 {
+            let p = -10.0 + 20.0 * s.uniform(k, 0, 0);
+            let hz: Vec<f64> = sim
+                .events
+                .iter()
+                .map(|ev| sim.phi.upper(sim.event_h(ev, p)).1)
+                .collect();
+            let total: f64 = hz.iter().sum();
+            let Some(bound) = hazard_bound(&sim.event_hazard, 0, p) else {
+                assert!(p < HZ_LO, "no bound at {p}");
+                continue;
+            };
+            checked += 1;
+            assert!(bound >= total, "P {p}: {bound} < {total}");
+            let mut left = bound;
+            for (i, h) in hz.iter().enumerate() {
+                left -= h;
+                let rest: f64 = hz[i + 1..].iter().sum();
+                assert!(
+                    left.is_nan() || left + 1e-12 * bound >= rest,
+                    "P {p}, event {i}: {left} < {rest}"
+                );
+            }
+        }
+        assert!(checked > 15_000, "{checked}");
+    }
+
+    /// Given the political factor, each event strikes with its conditional
+    /// probability Φ(h_e(P)) (to five standard errors, 10⁵ paths per factor
+    /// value), and the number struck per path has mean Σ_e Φ(h_e(P)) (four
+    /// standard errors): the walk and its thinning are exact.
+    #[test]
+    fn each_event_strikes_with_its_conditional_probability() {
+        let sim = event_model(11);
+        let keys = Stream::new(8, "event-strike-test");
+        let n = 100_000u64;
+        for (step, &p) in [-2.5, -0.5, 1.0].iter().enumerate() {
+            let mut count = vec![0u64; sim.events.len()];
+            let (mut sum, mut sum2) = (0.0, 0.0);
+            for k in 0..n {
+                let b = keys.block(k, step as u32, 0);
+                let key = SplitMix64::new(b[0] as u64 | (b[1] as u64) << 32);
+                let mut struck = 0.0;
+                sim.each_struck_event(p, key, None, |e| {
+                    count[e] += 1;
+                    struck += 1.0;
+                });
+                sum += struck;
+                sum2 += struck * struck;
+            }
+            let nf = n as f64;
+            let mut expected_total = 0.0;
+            for (e, ev) in sim.events.iter().enumerate() {
+                let pe = normal_cdf(sim.event_h(ev, p));
+                expected_total += pe;
+                let se = (pe * (1.0 - pe) / nf).sqrt();
+                let got = count[e] as f64 / nf;
+                assert!(
+                    (got - pe).abs() <= 5.0 * se + 1e-12,
+                    "P {p}, event {e}: {got} vs {pe} (s.e. {se})"
+                );
+            }
+            let mean = sum / nf;
+            let se = ((sum2 / nf - mean * mean) / nf).sqrt();
+            assert!(
+                (mean - expected_total).abs() <= 4.0 * se,
+                "P {p}: {mean} events per path vs {expected_total} (s.e. {se})"
+            );
+        }
+    }
 
     /// The per-entry solver as it was before the shared-logit change
     /// (reference for bit-identity).

@@ -88,7 +88,25 @@ impl ExpZiggurat {
     /// ```
     #[inline(always)]
     pub fn sample(&self, rng: &mut SplitMix64) -> f64 {
-        let (i, x) = self.point(rng);
+        let first = rng.next_u64();
+        self.sample_first(first, rng)
+    }
+
+    /// The Exp(1) draw whose first word is `first`; the words it needs
+    /// after the first (2.2% of draws) come from `rng`. Why: a caller that
+    /// already holds a random word (the output of a keyed sequence) draws
+    /// with it instead of seeding a sequence and hashing again.
+    ///
+    /// ```
+    /// use levee_rng::{ExpZiggurat, SplitMix64};
+    /// let z = ExpZiggurat::new();
+    /// let (mut a, mut b) = (SplitMix64::new(3), SplitMix64::new(3));
+    /// let first = b.next_u64();
+    /// assert_eq!(z.sample(&mut a), z.sample_first(first, &mut b));
+    /// ```
+    #[inline(always)]
+    pub fn sample_first(&self, first: u64, rng: &mut SplitMix64) -> f64 {
+        let (i, x) = self.point_of(first);
         if x < self.x[i + 1] {
             return x;
         }
@@ -98,7 +116,12 @@ impl ExpZiggurat {
     /// A draw's layer i (the word's low 8 bits) and point x = u·xᵢ.
     #[inline(always)]
     fn point(&self, rng: &mut SplitMix64) -> (usize, f64) {
-        let bits = rng.next_u64();
+        self.point_of(rng.next_u64())
+    }
+
+    /// The layer and point of the word `bits`.
+    #[inline(always)]
+    fn point_of(&self, bits: u64) -> (usize, f64) {
         let i = (bits & 0xff) as usize;
         (i, fraction(bits) * self.x[i])
     }
