@@ -1398,6 +1398,23 @@ pub struct Class {
 mod tests {
     use super::*;
 
+    /// A walk's early exit is sound: the table's `bound` less the hazards
+    /// `hz` passed so far bounds the hazards left, at every step (to the
+    /// walk's margin of 10⁻¹² of the bound).
+    fn bound_covers_rest(bound: f64, hz: &[f64], what: &str) {
+        let mut left = bound;
+        for (k, h) in hz.iter().enumerate() {
+            left -= h;
+            let rest: f64 = hz[k + 1..].iter().sum();
+            // An infinite hazard (p̄ = 1) makes `left` NaN, and `E ≥ NaN`
+            // never exits: nothing to check.
+            assert!(
+                left.is_nan() || left + 1e-12 * bound >= rest,
+                "{what}, step {k}: {left} < {rest}"
+            );
+        }
+    }
+
     fn event_model(seed: u64) -> Sim {
         let spec = crate::PortfolioSpec {
             policies: 1500,
@@ -1434,15 +1451,7 @@ mod tests {
             };
             checked += 1;
             assert!(bound >= total, "P {p}: {bound} < {total}");
-            let mut left = bound;
-            for (i, h) in hz.iter().enumerate() {
-                left -= h;
-                let rest: f64 = hz[i + 1..].iter().sum();
-                assert!(
-                    left.is_nan() || left + 1e-12 * bound >= rest,
-                    "P {p}, event {i}: {left} < {rest}"
-                );
-            }
+            bound_covers_rest(bound, &hz, &format!("P {p}"));
         }
         assert!(checked > 15_000, "{checked}");
     }
@@ -1601,17 +1610,7 @@ mod tests {
                         assert!(e >= total, "cell {ci}, y {y}");
                         settled += 1;
                     }
-                    let mut left = bound;
-                    for (k, h) in hz.iter().enumerate() {
-                        left -= h;
-                        let rest: f64 = hz[k + 1..].iter().sum();
-                        // An infinite hazard (p̄ = 1) makes `left` NaN,
-                        // and `E ≥ NaN` never exits: nothing to check.
-                        assert!(
-                            left.is_nan() || left + 1e-12 * bound >= rest,
-                            "cell {ci}, y {y}, band {k}: {left} < {rest}"
-                        );
-                    }
+                    bound_covers_rest(bound, &hz, &format!("cell {ci}, y {y}"));
                 }
             }
         }
