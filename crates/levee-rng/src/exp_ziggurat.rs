@@ -115,12 +115,6 @@ impl ExpZiggurat {
 
     /// A draw's layer i (the word's low 8 bits) and point x = u·xᵢ.
     #[inline(always)]
-    fn point(&self, rng: &mut SplitMix64) -> (usize, f64) {
-        self.point_of(rng.next_u64())
-    }
-
-    /// The layer and point of the word `bits`.
-    #[inline(always)]
     fn point_of(&self, bits: u64) -> (usize, f64) {
         let i = (bits & 0xff) as usize;
         (i, fraction(bits) * self.x[i])
@@ -140,7 +134,7 @@ impl ExpZiggurat {
             if self.f[i + 1] + (self.f[i] - self.f[i + 1]) * u < (-x).exp() {
                 return x;
             }
-            (i, x) = self.point(rng);
+            (i, x) = self.point_of(rng.next_u64());
             if x < self.x[i + 1] {
                 return x;
             }
