@@ -20,7 +20,8 @@
 //!   This VM runs at two speeds that alternate every few seconds (the kernel
 //!   takes ≈ 1.55 ms or ≈ 2.1–2.3 ms); the medians of the samples taken at
 //!   full speed, by ratio to the kernel, and of all samples are printed
-//!   (docs/perf/insurance.md, session 9).
+//!   (docs/perf/insurance.md, session 9). At least 800 samples per book,
+//!   then more until 100 of them ran at full speed (at most 4,000).
 //! - One-shot timed runs (printed, not criterion samples): the full IS model
 //!   on 2 threads, on the 10,000-policy book with and without its political
 //!   events, with the relative standard errors of VaR and ES at 99.9% they
@@ -135,9 +136,18 @@ fn calibration() -> f64 {
     t.elapsed().as_secs_f64()
 }
 
+/// Fewest samples per book in the paired mode.
+const MIN_SAMPLES: usize = 800;
+/// Full-speed samples per book after which the paired mode stops.
+const FULL_SPEED: usize = 100;
+/// Most samples per book in the paired mode.
+const MAX_SAMPLES: usize = 4000;
+
 /// Plain Monte Carlo samples of 250 paths, each between two calibration
-/// runs. Prints, per book: (a) the median of the samples whose calibrations
-/// both ran within 5% of the fastest calibration (the host at full speed);
+/// runs (at least MIN_SAMPLES, then until FULL_SPEED of them ran at full
+/// speed or MAX_SAMPLES were taken). Prints, per book: (a) the median of
+/// the samples whose calibrations both ran within 5% of the fastest
+/// calibration (the host at full speed);
 /// (b) the median over all samples of the ratio sample/calibration (mean of
 /// the two around it), times the fastest calibration; (c) the median of all
 /// samples.
@@ -150,18 +160,25 @@ fn paired_plain_mc() {
         let mut rows = Vec::new();
         black_box(book_loss(&sim, &mut scr, paths));
         let mut before = calibration();
-        for _ in 0..800 {
+        let mut c_min = before;
+        // At least MIN_SAMPLES samples, then until FULL_SPEED of them were
+        // taken at full speed (by the fastest calibration so far), or
+        // MAX_SAMPLES: the share of full-speed stretches varies from run to
+        // run (from under 1% to over 25% of the samples).
+        let full_count = |rows: &[(f64, f64, f64)], c_min: f64| {
+            rows.iter().filter(|r| r.1.max(r.2) <= 1.05 * c_min).count()
+        };
+        while rows.len() < MIN_SAMPLES
+            || (rows.len() < MAX_SAMPLES && full_count(&rows, c_min) < FULL_SPEED)
+        {
             let t = std::time::Instant::now();
             black_box(book_loss(&sim, &mut scr, paths));
             let dt = t.elapsed().as_secs_f64();
             let after = calibration();
+            c_min = c_min.min(after);
             rows.push((dt, before, after));
             before = after;
         }
-        let c_min = rows
-            .iter()
-            .map(|r| r.1.min(r.2))
-            .fold(f64::INFINITY, f64::min);
         let median = |mut v: Vec<f64>| {
             v.sort_by(f64::total_cmp);
             if v.is_empty() {
