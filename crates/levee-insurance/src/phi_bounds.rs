@@ -52,7 +52,7 @@ pub struct PhiBounds {
 }
 
 /// `v` rounded to single precision towards −∞ (`down`) or +∞.
-fn to_f32(v: f64, down: bool) -> f32 {
+pub(crate) fn to_f32(v: f64, down: bool) -> f32 {
     let f = v as f32;
     if down && f64::from(f) > v {
         f.next_down()

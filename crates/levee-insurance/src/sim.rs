@@ -16,7 +16,7 @@
 use levee_rng::{ExpZiggurat, SplitMix64, Stream, normal_cdf, u32_to_open01};
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::phi_bounds::PhiBounds;
+use crate::phi_bounds::{PhiBounds, to_f32};
 use crate::score_table::ScoreTable;
 use crate::special::BetaTable;
 
@@ -106,10 +106,10 @@ pub struct WalkBand {
     pub n: u32,
 }
 
-/// What a candidate's acceptance and claims read of its obligor: its
-/// threshold, the claim of its first policy and where the claims of its
-/// other policies are (one record, 32 bytes, so that an accepted candidate
-/// reads one piece of memory for its acceptance and first claim).
+/// What a candidate reads of its obligor: its threshold (read by the walk,
+/// for the candidate's h), the claim of its first policy and where the
+/// claims of its other policies are (one record, 32 bytes: the walk's read
+/// brings into the cache what an accepted candidate's first claim reads).
 #[derive(Clone, Copy, Debug)]
 #[repr(C, align(32))]
 pub struct AcceptUnit {
@@ -191,7 +191,7 @@ impl ClaimRec {
 /// normalised value `x`: the node ⌊(x − HZ_LO)/HZ_STEP⌋ (or the one below
 /// it at a tie), tabulated at a value at or below x, or None below the grid.
 #[inline]
-fn hazard_bound(table: &[f64], row: usize, x: f64) -> Option<f64> {
+fn hazard_bound(table: &[f32], row: usize, x: f64) -> Option<f64> {
     let t = (x - HZ_LO) / HZ_STEP;
     // Below the grid, or NaN.
     if t.is_nan() || t < 0.0 {
@@ -204,7 +204,7 @@ fn hazard_bound(table: &[f64], row: usize, x: f64) -> Option<f64> {
     let t = t.clamp(0.5, (HZ_NODES - 1) as f64);
     let r = (t - 0.5) + 4_503_599_627_370_496.0;
     let j = (r.to_bits() & ((1 << 52) - 1)) as usize;
-    table.get(row * HZ_NODES + j).copied()
+    table.get(row * HZ_NODES + j).map(|&v| f64::from(v))
 }
 
 /// The `j`-th 32-bit word of the keyed sequence `seq`: the low, then the
@@ -279,10 +279,10 @@ pub struct Sim {
     pub phi: PhiBounds,
     /// Per cell, the walk's total hazard at HZ_NODES values of its
     /// systematic factor ([`Sim::build_cell_hazards`]); empty: not built.
-    pub cell_hazard: Vec<f64>,
+    pub cell_hazard: Vec<f32>,
     /// The events' walk's total hazard at HZ_NODES values of the political
     /// factor ([`Sim::build_event_hazards`]); empty: not built.
-    pub event_hazard: Vec<f64>,
+    pub event_hazard: Vec<f32>,
     /// Tabulated Φ⁻¹ of 32-bit words for LGD scores.
     pub scores: ScoreTable,
     /// Tables of the Exp(1) gaps of the walk (a sampler whose rare cases
@@ -382,6 +382,11 @@ struct Candidate {
     pbar: f64,
     /// Its cell.
     cell: u32,
+    /// h = scale·c/b − y/b, its conditional PD being Φ(h): computed in the
+    /// walk, which has y/b and the scale at hand, so that the acceptance
+    /// pass does not wait for the obligor's record before its test (the
+    /// record is then read only for the claims of accepted candidates).
+    h: f64,
 }
 
 #[inline]
@@ -584,7 +589,10 @@ impl Sim {
     /// hazards passed bounds the rest of the cell. Each node is tabulated a
     /// hair below its y_j, at (y_j/sd − 10⁻⁹)·sd, so that the rounding of
     /// y/sd and of the node index (10⁻¹⁵ of sd at most) can never put a
-    /// path's y below the y at which its node was tabulated.
+    /// path's y below the y at which its node was tabulated. The nodes are
+    /// stored in single precision rounded upwards (still bounds; 164 KB for
+    /// 160 cells instead of 329 KB, so that the table, read at random by
+    /// every cell of every path, crowds the other tables less in the cache).
     pub fn build_cell_hazards(&mut self) {
         let mut table = Vec::with_capacity(self.cells.len() * HZ_NODES);
         for (cell, &(b0, b1)) in self.cells.iter().zip(&self.cell_bands) {
@@ -595,7 +603,7 @@ impl Sim {
                     let h_top = band.cb_top - y * cell.inv_b;
                     total += (band.end - band.start) as f64 * self.phi.upper(h_top).1;
                 }
-                table.push(total);
+                table.push(to_f32(total, false));
             }
         }
         self.cell_hazard = table;
@@ -607,7 +615,8 @@ impl Sim {
     /// conditional probability Φ((t_e − a·P)·s) falls as P rises (a ≥ 0,
     /// s > 0), and so do the table's bounds of it and their sum, so for
     /// P ≥ P_j a first gap E ≥ Λ_j shows that no event strikes, decided
-    /// without a pass over the events (on most paths none strikes).
+    /// without a pass over the events (on most paths none strikes). Stored
+    /// in single precision rounded upwards, as the cells' table.
     pub fn build_event_hazards(&mut self) {
         self.event_hazard = (0..HZ_NODES)
             .map(|j| {
@@ -616,7 +625,7 @@ impl Sim {
                 for ev in &self.events {
                     total += self.phi.upper(self.event_h(ev, p)).1;
                 }
-                total
+                to_f32(total, false)
             })
             .collect();
     }
@@ -1159,10 +1168,10 @@ impl Sim {
         // twisting branches: the same numbers, in fewer instructions.
         if self.twist.is_empty() {
             self.walk_cells::<false>(&active[..n_active], yb, scale, 0.0, cands);
-            surrogate += self.accept_candidates::<false, _>(cands, yb, pu, scale, 0.0, &mut acc);
+            surrogate += self.accept_candidates::<false, _>(cands, pu, 0.0, &mut acc);
         } else {
             self.walk_cells::<true>(&active[..n_active], yb, scale, theta, cands);
-            surrogate += self.accept_candidates::<true, _>(cands, yb, pu, scale, theta, &mut acc);
+            surrogate += self.accept_candidates::<true, _>(cands, pu, theta, &mut acc);
         }
         // The struck events' claims, after the obligors'.
         for &ei in struck.iter() {
@@ -1259,6 +1268,7 @@ impl Sim {
                         r,
                         pbar,
                         cell: ci as u32,
+                        h: scale * self.accept[ui as usize].cb - yb,
                     });
                     // After the band's last obligor the rest is 0 (`max`
                     // also turns 0·∞, for λ̄ = ∞, into 0), so the one test
@@ -1280,9 +1290,7 @@ impl Sim {
     fn accept_candidates<const TWIST: bool, F: FnMut(u32, f64)>(
         &self,
         cands: &[Candidate],
-        yb: &[f64],
         pu: &[f64],
-        scale: f64,
         theta: f64,
         acc: &mut ClaimAcc<'_, F>,
     ) -> f64 {
@@ -1292,7 +1300,6 @@ impl Sim {
         // overlap their look-ups).
         let twisting = TWIST && !self.twist.is_empty();
         for c in cands.iter() {
-            let unit = &self.accept[c.unit as usize];
             let x = u32_to_open01(c.r as u32) * c.pbar;
             // The twisting weight is read only under twisting.
             let w = if twisting {
@@ -1304,14 +1311,13 @@ impl Sim {
             let accept = if TWIST && theta > 0.0 && twisted_unit {
                 x < twisted(pu[c.unit as usize], w, theta)
             } else {
-                let cell = c.cell as usize;
-                let h = scale * unit.cb - yb[cell];
-                self.phi.below(h, x)
+                self.phi.below(c.h, x)
             };
             if accept {
                 if twisted_unit {
                     surrogate += w;
                 }
+                let unit = &self.accept[c.unit as usize];
                 let first = ClaimRec {
                     amount: unit.amount,
                     pol: unit.pol,
