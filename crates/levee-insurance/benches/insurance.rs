@@ -165,11 +165,10 @@ fn paired_plain_mc() {
         // taken at full speed (by the fastest calibration so far), or
         // MAX_SAMPLES: the share of full-speed stretches varies from run to
         // run (from under 1% to over 25% of the samples).
-        let full_count = |rows: &[(f64, f64, f64)], c_min: f64| {
-            rows.iter().filter(|r| r.1.max(r.2) <= 1.05 * c_min).count()
-        };
+        let at_full_speed = |r: &(f64, f64, f64), c_min: f64| r.1.max(r.2) <= 1.05 * c_min;
         while rows.len() < MIN_SAMPLES
-            || (rows.len() < MAX_SAMPLES && full_count(&rows, c_min) < FULL_SPEED)
+            || (rows.len() < MAX_SAMPLES
+                && rows.iter().filter(|r| at_full_speed(r, c_min)).count() < FULL_SPEED)
         {
             let t = std::time::Instant::now();
             black_box(book_loss(&sim, &mut scr, paths));
@@ -189,7 +188,7 @@ fn paired_plain_mc() {
         };
         let full: Vec<f64> = rows
             .iter()
-            .filter(|r| r.1.max(r.2) <= 1.05 * c_min)
+            .filter(|r| at_full_speed(r, c_min))
             .map(|r| r.0)
             .collect();
         let n_full = full.len();
