@@ -13,7 +13,7 @@
 //! obligor then defaults with probability exactly p_u(z), independently, at a
 //! cost proportional to cells + bands + candidates instead of obligors.
 
-use levee_rng::{ExpZiggurat, SplitMix64, Stream, normal_cdf, u32_to_open01};
+use levee_rng::{ExpZiggurat, Stream, WyRand, normal_cdf, u32_to_open01};
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::phi_bounds::{PhiBounds, to_f32};
@@ -210,7 +210,7 @@ fn hazard_bound(table: &[f32], row: usize, x: f64) -> Option<f64> {
 /// The `j`-th 32-bit word of the keyed sequence `seq`: the low, then the
 /// high half of each 64-bit output, so that two claims share one output.
 #[inline(always)]
-fn word32(seq: SplitMix64, j: usize) -> u32 {
+fn word32(seq: WyRand, j: usize) -> u32 {
     (seq.at((j / 2) as u64) >> (32 * (j % 2))) as u32
 }
 
@@ -311,13 +311,13 @@ pub struct Sim {
     pub s_factor: Stream,
     /// Keys of a path's default and event draws: block (path, 0, 0) holds the
     /// cells' key K_c and the events' key K_e. Cell c's first gap (a
-    /// ziggurat Exp(1)) starts from the word w_c = SplitMix64(K_c).at(c);
-    /// the cell then reads the [`SplitMix64`] sequence under key w_c in
+    /// ziggurat Exp(1)) starts from the word w_c = WyRand(K_c).at(c);
+    /// the cell then reads the [`WyRand`] sequence under key w_c in
     /// turn: the first gap's further words (rarely any), then per candidate
     /// its acceptance and first LGD words (one word) and the gap to the next
     /// candidate. The events' walk reads the sequence K_e
     /// itself ([`Sim::each_struck_event`]); the LGD words of event e's claims
-    /// come from the sequence under SplitMix64(K_e).at(2³² + e).
+    /// come from the sequence under WyRand(K_e).at(2³² + e).
     pub s_keys: Stream,
     /// Mixture-component stream.
     pub s_mix: Stream,
@@ -369,7 +369,7 @@ pub struct Scratch {
     cands: Vec<Candidate>,
     /// Cells left after the quiet-cell pass: index, first gap, sequence,
     /// tabulated bound of the cell's total hazard (∞: none).
-    active: Vec<(u32, f64, SplitMix64, f64)>,
+    active: Vec<(u32, f64, WyRand, f64)>,
 }
 
 /// A default candidate: obligor, its draws and what its acceptance needs.
@@ -656,7 +656,7 @@ impl Sim {
             pu: vec![0.0; self.units.len()],
             pe: vec![0.0; self.events.len()],
             cands: Vec::new(),
-            active: vec![(0, 0.0, SplitMix64::new(0), 0.0); self.cells.len()],
+            active: vec![(0, 0.0, WyRand::new(0), 0.0); self.cells.len()],
         }
     }
 
@@ -870,12 +870,12 @@ impl Sim {
     fn each_struck_event(
         &self,
         pfac: f64,
-        event_keys: SplitMix64,
+        event_keys: WyRand,
         twist: Option<(f64, &[f64])>,
         mut strike: impl FnMut(usize),
     ) {
         if let Some((theta, pe)) = twist {
-            // One SplitMix64 output serves two events (`word32` would mix it twice).
+            // One WyRand output serves two events (`word32` would mix it twice).
             let mut pair = 0u64;
             for (ei, ev) in self.events.iter().enumerate() {
                 if ei % 2 == 0 {
@@ -932,10 +932,10 @@ impl Sim {
     fn event_claims<F: FnMut(u32, f64)>(
         &self,
         ei: usize,
-        event_keys: SplitMix64,
+        event_keys: WyRand,
         acc: &mut ClaimAcc<'_, F>,
     ) {
-        let words = SplitMix64::new(event_keys.at((1 << 32) + ei as u64));
+        let words = WyRand::new(event_keys.at((1 << 32) + ei as u64));
         for (j, rec) in self.events[ei].claims.iter().enumerate() {
             self.claim(rec, word32(words, j), true, acc);
         }
@@ -948,12 +948,12 @@ impl Sim {
     }
 
     /// The sequence of a path's factor normals (`step` 0) or of its Student-t
-    /// mixing normals (`step` 1): SplitMix64 under the key in block
+    /// mixing normals (`step` 1): WyRand under the key in block
     /// (path, step, 0) of the factor stream.
     #[inline]
-    fn factor_draws(&self, path: u64, step: u32) -> SplitMix64 {
+    fn factor_draws(&self, path: u64, step: u32) -> WyRand {
         let k = self.s_factor.block(path, step, 0);
-        SplitMix64::new(k[0] as u64 | (k[1] as u64) << 32)
+        WyRand::new(k[0] as u64 | (k[1] as u64) << 32)
     }
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
@@ -1110,8 +1110,8 @@ impl Sim {
         }
         let mut surrogate = 0.0;
         let keys = self.s_keys.block(path, 0, 0);
-        let cell_keys = SplitMix64::new(keys[0] as u64 | (keys[1] as u64) << 32);
-        let event_keys = SplitMix64::new(keys[2] as u64 | (keys[3] as u64) << 32);
+        let cell_keys = WyRand::new(keys[0] as u64 | (keys[1] as u64) << 32);
+        let event_keys = WyRand::new(keys[2] as u64 | (keys[3] as u64) << 32);
         // Political events are decided first and claim after the obligors'
         // defaults: only a path where some event strikes needs the policies'
         // claim bits.
@@ -1153,7 +1153,7 @@ impl Sim {
             // The cell's first word is its key's output itself; the cell's
             // later words are the sequence under it.
             let first = cell_keys.at(ci as u64);
-            let mut rng = SplitMix64::new(first);
+            let mut rng = WyRand::new(first);
             let e = self.exp1.sample_first(first, &mut rng);
             let bound = if table {
                 self.cell_hazard_bound(ci, ync).unwrap_or(f64::INFINITY)
@@ -1208,7 +1208,7 @@ impl Sim {
     #[inline(never)]
     fn walk_cells<const TWIST: bool>(
         &self,
-        active: &[(u32, f64, SplitMix64, f64)],
+        active: &[(u32, f64, WyRand, f64)],
         yb: &[f64],
         scale: f64,
         theta: f64,
@@ -1327,7 +1327,7 @@ impl Sim {
                 self.claim(&first, (c.r >> 32) as u32, false, acc);
                 // Further policies of the obligor: words of a sequence keyed
                 // by the candidate's own output.
-                let extra = SplitMix64::new(c.r);
+                let extra = WyRand::new(c.r);
                 let recs = &self.claims[unit.extra_start as usize..unit.extra_end as usize];
                 for (j, rec) in recs.iter().enumerate() {
                     self.claim(rec, word32(extra, j), false, acc);
@@ -1480,7 +1480,7 @@ mod tests {
             let (mut sum, mut sum2) = (0.0, 0.0);
             for k in 0..n {
                 let b = keys.block(k, step as u32, 0);
-                let key = SplitMix64::new(b[0] as u64 | (b[1] as u64) << 32);
+                let key = WyRand::new(b[0] as u64 | (b[1] as u64) << 32);
                 let mut struck = 0.0;
                 sim.each_struck_event(p, key, None, |e| {
                     count[e] += 1;

@@ -1,6 +1,6 @@
 //! Exp(1) variables by the ziggurat method (Marsaglia & Tsang 2000, "The
 //! Ziggurat Method for Generating Random Variables", Journal of Statistical
-//! Software 5(8)), drawn from a [`SplitMix64`] sequence.
+//! Software 5(8)), drawn from a [`WyRand`] sequence.
 //!
 //! Why a sampler of Levee's own: the insurance simulator draws an Exp(1) gap
 //! for every default candidate of every path, inside its tightest loop. The
@@ -23,7 +23,7 @@
 //! exactly proportional to e^{−x}, up to the rounding of the tables and the
 //! 2⁻⁵³ grid of the uniforms.
 
-use crate::SplitMix64;
+use crate::WyRand;
 
 /// Right edge r of the base layer's rectangle (Marsaglia & Tsang's value for
 /// 256 layers of the exponential density).
@@ -79,15 +79,15 @@ impl ExpZiggurat {
     /// in 97.8% of draws).
     ///
     /// ```
-    /// use levee_rng::{ExpZiggurat, SplitMix64};
+    /// use levee_rng::{ExpZiggurat, WyRand};
     /// let z = ExpZiggurat::new();
-    /// let mut rng = SplitMix64::new(7);
+    /// let mut rng = WyRand::new(7);
     /// let n = 100_000;
     /// let mean = (0..n).map(|_| z.sample(&mut rng)).sum::<f64>() / n as f64;
     /// assert!((mean - 1.0).abs() < 0.02); // s.e. 0.0032
     /// ```
     #[inline(always)]
-    pub fn sample(&self, rng: &mut SplitMix64) -> f64 {
+    pub fn sample(&self, rng: &mut WyRand) -> f64 {
         let first = rng.next_u64();
         self.sample_first(first, rng)
     }
@@ -98,14 +98,14 @@ impl ExpZiggurat {
     /// with it instead of seeding a sequence and hashing again.
     ///
     /// ```
-    /// use levee_rng::{ExpZiggurat, SplitMix64};
+    /// use levee_rng::{ExpZiggurat, WyRand};
     /// let z = ExpZiggurat::new();
-    /// let (mut a, mut b) = (SplitMix64::new(3), SplitMix64::new(3));
+    /// let (mut a, mut b) = (WyRand::new(3), WyRand::new(3));
     /// let first = b.next_u64();
     /// assert_eq!(z.sample(&mut a), z.sample_first(first, &mut b));
     /// ```
     #[inline(always)]
-    pub fn sample_first(&self, first: u64, rng: &mut SplitMix64) -> f64 {
+    pub fn sample_first(&self, first: u64, rng: &mut WyRand) -> f64 {
         let (i, x) = self.point_of(first);
         if x < self.x[i + 1] {
             return x;
@@ -124,7 +124,7 @@ impl ExpZiggurat {
     /// rejection, the draws that follow).
     #[cold]
     #[inline(never)]
-    fn sample_rare(&self, rng: &mut SplitMix64, mut i: usize, mut x: f64) -> f64 {
+    fn sample_rare(&self, rng: &mut WyRand, mut i: usize, mut x: f64) -> f64 {
         loop {
             if i == 0 {
                 return R - crate::u64_to_open01(rng.next_u64()).ln();
@@ -169,7 +169,7 @@ mod tests {
     #[test]
     fn distribution_is_exponential() {
         let z = ExpZiggurat::new();
-        let mut rng = SplitMix64::new(2026);
+        let mut rng = WyRand::new(2026);
         let n = 1_000_000usize;
         let cells = 64usize;
         let mut counts = vec![0u64; cells];
@@ -220,7 +220,7 @@ mod tests {
     fn agrees_with_rand_distr_exp1() {
         use rand_distr::Distribution;
         let z = ExpZiggurat::new();
-        let mut a = SplitMix64::new(99);
+        let mut a = WyRand::new(99);
         let mut b = a;
         for k in 0..1_000_000 {
             let x = z.sample(&mut a);

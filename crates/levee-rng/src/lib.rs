@@ -24,12 +24,14 @@ mod normal;
 mod philox;
 mod splitmix;
 mod stream;
+mod wyrand;
 
 pub use exp_ziggurat::ExpZiggurat;
 pub use normal::{normal_cdf, normal_inv_cdf};
 pub use philox::philox4x32_10;
 pub use splitmix::SplitMix64;
 pub use stream::{Draws, Stream};
+pub use wyrand::WyRand;
 
 /// Name of the generator recorded in every run's metadata.
 pub const GENERATOR: &str = "Philox4x32-10 (levee-rng key = SplitMix64(seed ^ FNV-1a(label)))";
