@@ -33,8 +33,11 @@ pub use splitmix::SplitMix64;
 pub use stream::{Draws, Stream};
 pub use wyrand::WyRand;
 
-/// Name of the generator recorded in every run's metadata.
-pub const GENERATOR: &str = "Philox4x32-10 (levee-rng key = SplitMix64(seed ^ FNV-1a(label)))";
+/// Name of the generators recorded in every run's metadata: the streams'
+/// Philox generator and how its keys are derived ([`Stream::new`]), and the
+/// counter-based sequences that models read under keys drawn from it
+/// ([`WyRand`]; the insurance simulator's per-path sequences).
+pub const GENERATOR: &str = "Philox4x32-10 (levee-rng key = SplitMix64(SplitMix64(seed) ^ FNV-1a(label))); wyrand sequences under Philox-drawn keys";
 
 /// Map 32 random bits to a uniform in the open interval (0, 1), centred in
 /// its cell of width 2⁻³².
