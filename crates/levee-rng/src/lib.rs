@@ -22,6 +22,7 @@
 mod exp_ziggurat;
 mod normal;
 mod philox;
+mod sequence;
 mod splitmix;
 mod stream;
 mod wyrand;
@@ -29,9 +30,10 @@ mod wyrand;
 pub use exp_ziggurat::ExpZiggurat;
 pub use normal::{normal_cdf, normal_inv_cdf};
 pub use philox::philox4x32_10;
-pub use splitmix::SplitMix64;
+pub use sequence::{Mixer, Sequence};
+pub use splitmix::{SplitMix64, SplitMix64Mixer};
 pub use stream::{Draws, Stream};
-pub use wyrand::WyRand;
+pub use wyrand::{WyRand, WyRandMixer};
 
 /// Name of the generators recorded in every run's metadata: the streams'
 /// Philox generator and how its keys are derived ([`Stream::new`]), and the

@@ -25,16 +25,21 @@
 //! sequences of L words overlap only if their keys differ by fewer than L
 //! multiples of γ: probability about 2L/2⁶⁴ per pair.
 
-/// The increment γ of wyrand's counter.
-const GAMMA: u64 = 0xa076_1d64_78bd_642f;
-/// The constant xored into the counter's second factor.
-const K: u64 = 0xe703_7ed1_a0b4_28db;
+use crate::sequence::{Mixer, Sequence};
 
-/// wyrand's output function: the xor of the halves of `s·(s ^ K)`.
-#[inline(always)]
-fn mix(s: u64) -> u64 {
-    let t = u128::from(s) * u128::from(s ^ K);
-    (t as u64) ^ ((t >> 64) as u64)
+/// wyrand's increment γ and output function: the xor of the halves of the
+/// 128-bit product s·(s ^ K), K = `0xe7037ed1a0b428db`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WyRandMixer;
+
+impl Mixer for WyRandMixer {
+    const GAMMA: u64 = 0xa076_1d64_78bd_642f;
+
+    #[inline(always)]
+    fn mix(s: u64) -> u64 {
+        let t = u128::from(s) * u128::from(s ^ 0xe703_7ed1_a0b4_28db);
+        (t as u64) ^ ((t >> 64) as u64)
+    }
 }
 
 /// A wyrand sequence under a 64-bit key.
@@ -49,79 +54,11 @@ fn mix(s: u64) -> u64 {
 /// assert_eq!(c.next_u64(), s.at(0));
 /// assert_eq!(c.next_u64(), s.at(1));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WyRand {
-    state: u64,
-}
-
-impl WyRand {
-    /// The sequence under `key` (the reference generator seeded with `key`).
-    #[inline]
-    pub fn new(key: u64) -> Self {
-        WyRand { state: key }
-    }
-
-    /// Output `j` of the sequence, without advancing it.
-    #[inline]
-    pub fn at(&self, j: u64) -> u64 {
-        mix(self
-            .state
-            .wrapping_add(GAMMA.wrapping_mul(j.wrapping_add(1))))
-    }
-
-    /// The next output (output 0, 1, 2, … of the sequence in turn).
-    #[inline]
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(GAMMA);
-        mix(self.state)
-    }
-}
-
-/// The sequence as a `rand_core` generator, so that well-kept samplers (for
-/// example `rand_distr`'s normal ziggurat, which draws the simulator's factor
-/// normals) can read its words in turn.
-/// 32-bit requests take the low half of the next 64-bit output.
-impl rand_core::TryRng for WyRand {
-    type Error = core::convert::Infallible;
-
-    #[inline]
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.next_u64() as u32)
-    }
-
-    #[inline]
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(self.next_u64())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(8) {
-            let w = self.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&w[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
+pub type WyRand = Sequence<WyRandMixer>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// As a `rand_core` generator the sequence gives the same words in the
-    /// same order (32-bit requests: the low half of the next word).
-    #[test]
-    fn rand_core_view_reads_the_same_sequence() {
-        use rand_core::Rng;
-        let s = WyRand::new(42);
-        let mut a = s;
-        assert_eq!(Rng::next_u64(&mut a), s.at(0));
-        assert_eq!(Rng::next_u32(&mut a), s.at(1) as u32);
-        let mut bytes = [0u8; 12];
-        a.fill_bytes(&mut bytes);
-        assert_eq!(bytes[..8], s.at(2).to_le_bytes());
-        assert_eq!(bytes[8..], s.at(3).to_le_bytes()[..4]);
-        assert_eq!(a.next_u64(), s.at(4));
-    }
 
     /// Known answers of the reference implementation (`wyrand` of
     /// `wyhash.h`, final version 4) for seed 0, as published with its ports;
@@ -139,16 +76,6 @@ mod tests {
         assert_eq!(s.next_u64(), 0x0e6c_0d75_670e_37cc);
         assert_eq!(s.next_u64(), 0x6c97_c0b8_2735_2c64);
         assert_eq!(s.next_u64(), 0xd0cd_28ce_c747_0d39);
-    }
-
-    /// `at(j)` is output j, for any j (identity, not call order).
-    #[test]
-    fn at_equals_sequential() {
-        let key = 0xdead_beef_0123_4567;
-        let mut s = WyRand::new(key);
-        for j in 0..1000 {
-            assert_eq!(s.next_u64(), WyRand::new(key).at(j));
-        }
     }
 
     /// A smoke test of the words' bits: over 2¹⁶ words of one sequence each
