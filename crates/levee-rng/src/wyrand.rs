@@ -12,15 +12,16 @@
 //! default candidate, where the branch that ends a band waits on the gap
 //! drawn from the next word. SplitMix64's mixer is a chain of two 64-bit
 //! multiplies and three xor-shifts (about 12 cycles from counter to word);
-//! wyrand's is one 64 × 64 → 128-bit multiply and an xor (about 5), so a
-//! mispredicted branch resolves sooner. On the insurance benchmark books
+//! wyrand's is one 64 × 64 → 128-bit multiply and an xor (about 5): fewer
+//! instructions, and a shorter chain ahead of that branch (this machine
+//! gives no cycle counters to split the two). On the insurance benchmark books
 //! this made plain Monte Carlo 2–3% faster at full host speed, with 4% fewer
 //! instructions per path (docs/perf/insurance.md, session 11).
 //!
 //! Quality: wyrand passes BigCrush and PractRand in its author's tests. Its
 //! output is not a bijection of the counter (a 128-bit product folded to 64
-//! bits), which matters for neither purpose here: words are hashed counters,
-//! and a path reads at most a few hundred words of any one sequence. Keys
+//! bits), which does not matter here: a path reads at most a few hundred
+//! words of any one sequence, and needs them independent, not a permutation. Keys
 //! come from Philox output or from other words, as for SplitMix64, so two
 //! sequences of L words overlap only if their keys differ by fewer than L
 //! multiples of γ: probability about 2L/2⁶⁴ per pair.
