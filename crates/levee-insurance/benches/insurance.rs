@@ -22,6 +22,11 @@
 //!   at full speed, by ratio to the kernel, and of all samples are printed
 //!   (docs/perf/insurance.md, sessions 9 and 11). At least 800 samples per
 //!   book, then more until 100 of them ran at full speed (at most 4,000).
+//! - One-shot timed runs (printed, not criterion samples): the full IS model
+//!   on 2 threads, on the 10,000-policy book with and without its political
+//!   events, with the relative standard errors of VaR and ES at 99.9% they
+//!   reach (skipped when the environment variable `LEVEE_BENCH_SKIP_ONE_SHOT`
+//!   is set).
 //!
 //! Every plain-MC benchmark times the book's paths in turn, a new block of
 //! paths per iteration or sample ([`PathBlocks`]), not one fixed block over
@@ -29,11 +34,6 @@
 //! fixed block of a few hundred paths is not a fair share of the book
 //! (paths 0..500 of the default-heavy book have 320.7 claims per path, the
 //! first 100,000 paths 337.8).
-//! - One-shot timed runs (printed, not criterion samples): the full IS model
-//!   on 2 threads, on the 10,000-policy book with and without its political
-//!   events, with the relative standard errors of VaR and ES at 99.9% they
-//!   reach (skipped when the environment variable `LEVEE_BENCH_SKIP_ONE_SHOT`
-//!   is set).
 
 use std::hint::black_box;
 

@@ -207,6 +207,13 @@ fn hazard_bound(table: &[f32], row: usize, x: f64) -> Option<f64> {
     table.get(row * HZ_NODES + j).map(|&v| f64::from(v))
 }
 
+/// The sequence under the 64-bit key made of two words of a Philox block
+/// (`lo`, then `hi`).
+#[inline]
+fn sequence_under(lo: u32, hi: u32) -> WyRand {
+    WyRand::new(u64::from(lo) | u64::from(hi) << 32)
+}
+
 /// The `j`-th 32-bit word of the keyed sequence `seq`: the low, then the
 /// high half of each 64-bit output, so that two claims share one output.
 #[inline(always)]
@@ -953,7 +960,7 @@ impl Sim {
     #[inline]
     fn factor_draws(&self, path: u64, step: u32) -> WyRand {
         let k = self.s_factor.block(path, step, 0);
-        WyRand::new(k[0] as u64 | (k[1] as u64) << 32)
+        sequence_under(k[0], k[1])
     }
 
     /// Simulate path `path`; `sink(policy, loss)` sees every claim.
@@ -1110,8 +1117,8 @@ impl Sim {
         }
         let mut surrogate = 0.0;
         let keys = self.s_keys.block(path, 0, 0);
-        let cell_keys = WyRand::new(keys[0] as u64 | (keys[1] as u64) << 32);
-        let event_keys = WyRand::new(keys[2] as u64 | (keys[3] as u64) << 32);
+        let cell_keys = sequence_under(keys[0], keys[1]);
+        let event_keys = sequence_under(keys[2], keys[3]);
         // Political events are decided first and claim after the obligors'
         // defaults: only a path where some event strikes needs the policies'
         // claim bits.
@@ -1480,7 +1487,7 @@ mod tests {
             let (mut sum, mut sum2) = (0.0, 0.0);
             for k in 0..n {
                 let b = keys.block(k, step as u32, 0);
-                let key = WyRand::new(b[0] as u64 | (b[1] as u64) << 32);
+                let key = sequence_under(b[0], b[1]);
                 let mut struck = 0.0;
                 sim.each_struck_event(p, key, None, |e| {
                     count[e] += 1;
