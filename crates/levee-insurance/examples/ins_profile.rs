@@ -51,9 +51,11 @@ fn main() {
                 sim.shift.comps.len()
             );
             eprintln!(
-                "cells {} bands {} units {} pols {} events {} tables {}",
+                "cells {} bands {} (dense {}, in {} words of eight obligors) units {} pols {} events {} tables {}",
                 sim.cells.len(),
                 sim.bands.len(),
+                sim.dense.len(),
+                sim.dense_words.len(),
                 sim.units.len(),
                 sim.pols.len(),
                 sim.events.len(),

@@ -16,7 +16,7 @@ use crate::fixed::{from_fixed, to_fixed};
 use crate::phi_bounds::PhiBounds;
 use crate::portfolio::{COMMERCIAL, EXPROPRIATION, TRANSFER, WAR};
 use crate::score_table::ScoreTable;
-use crate::sim::{Band, Cell, Event, PolRt, Scratch, Shift, Sim, Unit};
+use crate::sim::{Band, Cell, DENSE_PD, Event, PolRt, Scratch, Shift, Sim, Unit};
 use crate::special::BetaTable;
 use crate::tail::{Measure, Weighted};
 
@@ -354,6 +354,7 @@ impl InsuranceModel {
                         start: ui,
                         end: ui + 1,
                         w_max: w,
+                        dense: pd >= DENSE_PD,
                     });
                 }
             }
@@ -406,6 +407,9 @@ impl InsuranceModel {
             chol_rows: Vec::new(),
             cells,
             cell_bands,
+            cell_walk: Vec::new(),
+            dense: Vec::new(),
+            dense_words: Vec::new(),
             bands,
             units,
             cell_hot: Vec::new(),

@@ -49,6 +49,30 @@ pub struct PhiBounds {
     /// the coarse bounds leave open (a few percent of them) is settled here,
     /// and only one in about sixteen of those evaluates Φ.
     fine: Vec<[f32; 2]>,
+    /// Per interval, the upper bound p̄ rounded up to the grid of 1/128:
+    /// ⌈128·p̄⌉ in every byte of a word, and ⌈128·p̄⌉/128 ([`lane_rate`]).
+    lanes: Vec<(u64, f64)>,
+}
+
+/// A candidate rate `p` rounded up to the grid of 1/128, for tests in byte
+/// lanes of seven random bits: (t in every byte of a word, t/128) with
+/// t = ⌈128·p⌉ ∈ [0, 128] (128·p is exact; `p` ∈ [0, 1]).
+///
+/// ```
+/// use levee_insurance::phi_bounds::lane_rate;
+/// assert_eq!(lane_rate(0.1), (13 * 0x0101_0101_0101_0101, 13.0 / 128.0));
+/// assert_eq!(lane_rate(0.125), (16 * 0x0101_0101_0101_0101, 0.125));
+/// assert_eq!(lane_rate(1.0), (0x8080_8080_8080_8080, 1.0));
+/// assert_eq!(lane_rate(0.0), (0, 0.0));
+/// ```
+#[inline]
+pub fn lane_rate(p: f64) -> (u64, f64) {
+    let x = p * 128.0;
+    // ⌈x⌉ without a call to `ceil` (no rounding instruction on the
+    // baseline target), at most 128.
+    let t = x as u64;
+    let t = (t + u64::from((t as f64) < x)).min(128);
+    (t * 0x0101_0101_0101_0101, t as f64 / 128.0)
 }
 
 /// `v` rounded to single precision towards −∞ (`down`) or +∞.
@@ -114,7 +138,7 @@ impl PhiBounds {
     /// Build the tables (657 nodes, about 21 KB; and the fine one, 10,497
     /// nodes, about 84 KB).
     pub fn new() -> Self {
-        let entries = interval_bounds(PER_UNIT, NODES)
+        let entries: Vec<[f64; 4]> = interval_bounds(PER_UNIT, NODES)
             .map(|(lo, up)| {
                 let hazard = -(-up).ln_1p();
                 [lo, up, hazard, 1.0 / hazard]
@@ -123,7 +147,12 @@ impl PhiBounds {
         let fine = interval_bounds(FINE_PER_UNIT, FINE_NODES)
             .map(|(lo, up)| [to_f32(lo, true), to_f32(up, false)])
             .collect();
-        PhiBounds { entries, fine }
+        let lanes = entries.iter().map(|e: &[f64; 4]| lane_rate(e[1])).collect();
+        PhiBounds {
+            entries,
+            fine,
+            lanes,
+        }
     }
 
     /// Interval of `h` (NaN maps to the lowest interval).
@@ -154,6 +183,12 @@ impl PhiBounds {
     pub fn upper(&self, h: f64) -> (f64, f64, f64) {
         let [_, up, hazard, inv] = self.entries[self.interval(h)];
         (up, hazard, inv)
+    }
+
+    /// [`lane_rate`] of the upper bound p̄ of [`PhiBounds::upper`].
+    #[inline]
+    pub fn upper_lanes(&self, h: f64) -> (u64, f64) {
+        self.lanes[self.interval(h)]
     }
 
     /// An approximation of Φ(h): the midpoint of the table's bounds (relative

@@ -12,11 +12,15 @@
 //! variable, and a candidate u is accepted with probability p_u(z)/p̄. Each
 //! obligor then defaults with probability exactly p_u(z), independently, at a
 //! cost proportional to cells + bands + candidates instead of obligors.
+//! Bands of high PD ([`DENSE_PD`]), where candidates are frequent, are not
+//! walked: their obligors are tested eight at a time in the bytes of one
+//! random word, at a candidate rate rounded up to 1/128, and thinned the
+//! same way ([`Sim::dense_candidates`]).
 
 use levee_rng::{ExpZiggurat, Stream, WyRand, normal_cdf, u32_to_open01};
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::phi_bounds::{PhiBounds, to_f32};
+use crate::phi_bounds::{PhiBounds, lane_rate, to_f32};
 use crate::score_table::ScoreTable;
 use crate::special::BetaTable;
 
@@ -28,6 +32,24 @@ const HZ_NODES: usize = 257;
 /// How far below its node (in units of sd) each node's hazard is tabulated
 /// ([`Sim::build_cell_hazards`]).
 const HZ_GUARD: f64 = 1e-9;
+
+/// Unconditional PD from which a band's obligors are tested in byte lanes
+/// ([`Sim::dense_candidates`]) instead of walked. Why: the walk costs a band
+/// visit and about 75 instructions per candidate, with a branch on each gap
+/// that the processor cannot predict; a lane test costs about two
+/// instructions per obligor and no data-dependent branch, so it is the
+/// cheaper of the two where candidates are frequent. Any value gives the
+/// same distribution (docs/models/insurance.md §3.3).
+pub const DENSE_PD: f64 = 0.04;
+
+/// Index of the cells' key sequence whose output keys a path's lane words
+/// ([`Sim::dense_candidates`]), and offset of its candidates' words in it.
+const DENSE_KEY: u64 = 1 << 32;
+
+/// Lanes of a dense word: one byte each, seven random bits per lane.
+const LANES: usize = 8;
+/// The high bit of every byte.
+const LANE_HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// Share of the smallest twisting target below which an obligor's weight is
 /// not twisted (see [`Sim::set_twist`]).
@@ -92,6 +114,10 @@ pub struct Band {
     /// Largest twisting weight (Σ exposure × mean LGD) of a twisted obligor
     /// in the band (0 if none is twisted; see [`Sim::set_twist`]).
     pub w_max: f64,
+    /// Its obligors are tested in byte lanes instead of walked
+    /// ([`DENSE_PD`]). A cell's dense bands come first (bands are sorted
+    /// by falling PD).
+    pub dense: bool,
 }
 
 /// What the walk reads of a band (a compact copy of [`Band`]: the walk
@@ -104,6 +130,29 @@ pub struct WalkBand {
     pub start: u32,
     /// Number of obligors.
     pub n: u32,
+}
+
+/// A dense band ([`Band::dense`]): what the lane test reads of it.
+#[derive(Clone, Copy, Debug)]
+pub struct DenseBand {
+    /// [`Band::cb_top`].
+    pub cb_top: f64,
+    /// Its cell.
+    pub cell: u32,
+    /// Its index in `bands` (for its twisting weight).
+    pub band: u32,
+}
+
+/// Eight obligors of one dense band, tested with one random word.
+#[derive(Clone, Copy, Debug)]
+pub struct DenseWord {
+    /// The high bit of each lane that holds an obligor (a band's last word
+    /// may hold fewer than eight; the padding words at the end, none).
+    pub valid: u64,
+    /// Obligor of lane 0; lane k holds obligor `unit0 + k`.
+    pub unit0: u32,
+    /// Its band (index into `dense`).
+    pub dband: u32,
 }
 
 /// What a candidate reads of its obligor: its threshold (read by the walk,
@@ -261,6 +310,14 @@ pub struct Sim {
     pub cells: Vec<Cell>,
     /// Range of `bands` of each cell (bands are sorted by cell).
     pub cell_bands: Vec<(u32, u32)>,
+    /// Range of `bands` (and `walk`) of each cell that the walk visits: its
+    /// bands that are not dense ([`Sim::build_claims`]).
+    pub cell_walk: Vec<(u32, u32)>,
+    /// The dense bands, and their obligors eight to a word, the words
+    /// padded to a multiple of eight ([`Sim::build_claims`]).
+    pub dense: Vec<DenseBand>,
+    /// See `dense`.
+    pub dense_words: Vec<DenseWord>,
     /// Bands.
     pub bands: Vec<Band>,
     /// Obligors.
@@ -324,7 +381,10 @@ pub struct Sim {
     /// its acceptance and first LGD words (one word) and the gap to the next
     /// candidate. The events' walk reads the sequence K_e
     /// itself ([`Sim::each_struck_event`]); the LGD words of event e's claims
-    /// come from the sequence under WyRand(K_e).at(2³² + e).
+    /// come from the sequence under WyRand(K_e).at(2³² + e). The dense
+    /// bands read the sequence D under WyRand(K_c).at(2³²): word k of D
+    /// tests lane word k, and candidate obligor u reads D.at(2³² + u)
+    /// ([`Sim::dense_candidates`]).
     pub s_keys: Stream,
     /// Mixture-component stream.
     pub s_mix: Stream,
@@ -377,10 +437,28 @@ pub struct Scratch {
     /// Cells left after the quiet-cell pass: index, first gap, sequence,
     /// tabulated bound of the cell's total hazard (∞: none).
     active: Vec<(u32, f64, WyRand, f64)>,
+    /// Per dense band, what its candidates need this path.
+    lanes: Vec<LaneRate>,
+    /// The dense bands' candidates (room for every dense obligor).
+    dense_cands: Vec<Candidate>,
+}
+
+/// A dense band on one path: its lane threshold and what its candidates
+/// read.
+#[derive(Clone, Copy, Debug, Default)]
+struct LaneRate {
+    /// ⌈128·q̄⌉ in every byte.
+    thr: u64,
+    /// Its candidate rate q̄.
+    pbar: f64,
+    /// y/b of its cell.
+    yb: f64,
+    /// Its cell.
+    cell: u32,
 }
 
 /// A default candidate: obligor, its draws and what its acceptance needs.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Candidate {
     unit: u32,
     /// Its word of the cell's sequence: acceptance (low) and LGD (high) words.
@@ -602,7 +680,7 @@ impl Sim {
     /// every cell of every path, crowds the other tables less in the cache).
     pub fn build_cell_hazards(&mut self) {
         let mut table = Vec::with_capacity(self.cells.len() * HZ_NODES);
-        for (cell, &(b0, b1)) in self.cells.iter().zip(&self.cell_bands) {
+        for (cell, &(b0, b1)) in self.cells.iter().zip(&self.cell_walk) {
             for j in 0..HZ_NODES {
                 let y = (HZ_LO + j as f64 * HZ_STEP - HZ_GUARD) * cell.sd;
                 let mut total = 0.0;
@@ -664,6 +742,8 @@ impl Sim {
             pe: vec![0.0; self.events.len()],
             cands: Vec::new(),
             active: vec![(0, 0.0, WyRand::new(0), 0.0); self.cells.len()],
+            lanes: vec![LaneRate::default(); self.dense.len()],
+            dense_cands: vec![Candidate::default(); self.dense_words.len() * LANES],
         }
     }
 
@@ -755,6 +835,51 @@ impl Sim {
                 n: b.end - b.start,
             })
             .collect();
+        // A cell's dense bands come first: the walk takes the rest.
+        self.cell_walk = self
+            .cell_bands
+            .iter()
+            .map(|&(b0, b1)| {
+                let dense = self.bands[b0 as usize..b1 as usize]
+                    .iter()
+                    .take_while(|b| b.dense)
+                    .count() as u32;
+                (b0 + dense, b1)
+            })
+            .collect();
+        assert!(
+            self.cell_walk
+                .iter()
+                .all(|&(b0, b1)| self.bands[b0 as usize..b1 as usize]
+                    .iter()
+                    .all(|b| !b.dense)),
+            "a cell's dense bands precede its other bands"
+        );
+        self.dense.clear();
+        self.dense_words.clear();
+        for (bi, b) in self.bands.iter().enumerate().filter(|(_, b)| b.dense) {
+            let dband = self.dense.len() as u32;
+            self.dense.push(DenseBand {
+                cb_top: b.cb_top,
+                cell: b.cell,
+                band: bi as u32,
+            });
+            for unit0 in (b.start..b.end).step_by(LANES) {
+                let n = (b.end - unit0).min(LANES as u32);
+                self.dense_words.push(DenseWord {
+                    valid: LANE_HIGH >> (8 * (LANES as u32 - n)),
+                    unit0,
+                    dband,
+                });
+            }
+        }
+        while !self.dense_words.len().is_multiple_of(LANES) {
+            self.dense_words.push(DenseWord {
+                valid: 0,
+                unit0: 0,
+                dband: 0,
+            });
+        }
         let rec = |i: u32| {
             let p = &self.pols[i as usize];
             let fixed = (p.table as usize) >= self.tables.len();
@@ -1053,6 +1178,8 @@ impl Sim {
             pe,
             cands,
             active,
+            lanes,
+            dense_cands,
         } = scr;
         cands.clear();
         self.each_cell_value(z, cf, |k, c, v| {
@@ -1149,6 +1276,8 @@ impl Sim {
         // Exp(1) variable E, and a candidate u is accepted with probability
         // p_u/p̄. So each obligor defaults with probability exactly p_u,
         // independently, at a cost proportional to cells + bands + candidates.
+        // The dense bands (high PDs) are tested in byte lanes instead
+        // (`dense_candidates`); the walk takes each cell's other bands.
         // First pass: each cell's first gap E, and whether the tabulated
         // bound of its total hazard (Gaussian copula, untwisted rates;
         // `cell_hazard_bound`) already shows it quiet, E ≥ Λ_j ≥ Λ (the same
@@ -1171,13 +1300,19 @@ impl Sim {
             n_active += usize::from(e < bound);
         }
         // Without twisting (plain Monte Carlo, or a factor shift alone) the
-        // walk and the acceptance run as versions compiled without the
-        // twisting branches: the same numbers, in fewer instructions.
+        // lane test, the walk and the acceptance run as versions compiled
+        // without the twisting branches: the same numbers, in fewer
+        // instructions.
+        let dense_seq = WyRand::new(cell_keys.at(DENSE_KEY));
         if self.twist.is_empty() {
+            let n = self.dense_candidates::<false>(dense_seq, yb, scale, 0.0, lanes, dense_cands);
             self.walk_cells::<false>(&active[..n_active], yb, scale, 0.0, cands);
+            surrogate += self.accept_candidates::<false, _>(&dense_cands[..n], pu, 0.0, &mut acc);
             surrogate += self.accept_candidates::<false, _>(cands, pu, 0.0, &mut acc);
         } else {
+            let n = self.dense_candidates::<true>(dense_seq, yb, scale, theta, lanes, dense_cands);
             self.walk_cells::<true>(&active[..n_active], yb, scale, theta, cands);
+            surrogate += self.accept_candidates::<true, _>(&dense_cands[..n], pu, theta, &mut acc);
             surrogate += self.accept_candidates::<true, _>(cands, pu, theta, &mut acc);
         }
         // The struck events' claims, after the obligors'.
@@ -1209,6 +1344,77 @@ impl Sim {
         }
     }
 
+    /// The default candidates of the dense bands, into `cands`: every
+    /// obligor of a dense band is one Bernoulli trial at its band's lane
+    /// rate q̄ = ⌈128·p̄⌉/128 ≥ p̄ (p̄ as in the walk, twisted under
+    /// twisting), decided by the seven low bits of one byte of a random word:
+    /// a candidate where they are below 128·q̄. Eight obligors share a word,
+    /// compared in one subtraction (each byte's high bit set, so no borrow
+    /// crosses a byte), and the outcomes of eight words interleave into one
+    /// word of bits by shifts, so no branch depends on a draw until the
+    /// candidates are read off the bits. Word k of the path is `seq.at(k)`;
+    /// a candidate's acceptance and LGD word is `seq.at(2³² + its obligor)`.
+    /// Candidates are accepted with probability p_u/q̄ as the walk's are, so
+    /// each obligor defaults with probability exactly p_u
+    /// (docs/models/insurance.md §3.3).
+    #[inline(never)]
+    fn dense_candidates<const TWIST: bool>(
+        &self,
+        seq: WyRand,
+        yb: &[f64],
+        scale: f64,
+        theta: f64,
+        lanes: &mut [LaneRate],
+        cands: &mut [Candidate],
+    ) -> usize {
+        for (lane, b) in lanes.iter_mut().zip(&self.dense) {
+            let ybc = yb[b.cell as usize];
+            let h_top = scale * b.cb_top - ybc;
+            let (thr, pbar) = if TWIST && theta > 0.0 {
+                let w_max = self.bands[b.band as usize].w_max;
+                lane_rate(twisted(self.phi.upper(h_top).0, w_max, theta))
+            } else {
+                self.phi.upper_lanes(h_top)
+            };
+            *lane = LaneRate {
+                thr,
+                pbar,
+                yb: ybc,
+                cell: b.cell,
+            };
+        }
+        let mut n = 0;
+        let mut word_seq = seq;
+        for words in self.dense_words.chunks_exact(LANES) {
+            let mut bits = 0u64;
+            for (j, w) in words.iter().enumerate() {
+                let r = word_seq.next_u64();
+                // A byte's high bit survives the subtraction iff its seven
+                // low bits are at least the threshold: not a candidate.
+                let hit = !((r | LANE_HIGH) - lanes[w.dband as usize].thr) & w.valid;
+                // Lane k's outcome to bit 8k + j: the eight words' outcomes
+                // interleave into one word without overlap.
+                bits |= hit >> (LANES - 1 - j);
+            }
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let w = &words[i % LANES];
+                let unit = w.unit0 + (i / LANES) as u32;
+                let lane = &lanes[w.dband as usize];
+                cands[n] = Candidate {
+                    unit,
+                    r: seq.at(DENSE_KEY + u64::from(unit)),
+                    pbar: lane.pbar,
+                    cell: lane.cell,
+                    h: scale * self.accept[unit as usize].cb - lane.yb,
+                };
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// The walk of the cells left after the quiet-cell pass (see
     /// [`Sim::path`]): their default candidates, in order, into `cands`.
     /// A function of its own so that its loop keeps its values in registers.
@@ -1223,7 +1429,7 @@ impl Sim {
     ) {
         for &(ci, e0, rng0, bound) in active {
             let ci = ci as usize;
-            let (b0, b1) = self.cell_bands[ci];
+            let (b0, b1) = self.cell_walk[ci];
             let (mut e, mut rng) = (e0, rng0);
             let yb = yb[ci];
             let cell_band_list = &self.walk[b0 as usize..b1 as usize];
@@ -1609,7 +1815,7 @@ mod tests {
         assert_eq!(sim.cell_hazard.len(), sim.cells.len() * HZ_NODES);
         let s = Stream::new(5, "cell-hazard-test");
         let mut settled = 0u32;
-        for (ci, (cell, &(b0, b1))) in sim.cells.iter().zip(&sim.cell_bands).enumerate() {
+        for (ci, (cell, &(b0, b1))) in sim.cells.iter().zip(&sim.cell_walk).enumerate() {
             for k in 0..2_000u64 {
                 let [a, b] = s.uniform_pair(k, ci as u32, 0);
                 let y = (-10.0 + 20.0 * a) * cell.sd.max(0.1);
@@ -1702,6 +1908,63 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The lane words hold every obligor of every dense band exactly once,
+    /// each in a lane marked valid of a word of its own band (so with its
+    /// band's threshold and cell), and no other obligor; padding words hold
+    /// none. The walk's ranges hold the other bands, and the generated
+    /// default-heavy book has both kinds.
+    #[test]
+    fn dense_words_hold_each_dense_obligor_once() {
+        let spec = crate::PortfolioSpec {
+            policies: 1500,
+            countries: 6,
+            sectors: 4,
+            ..Default::default()
+        };
+        let m = crate::synthetic_model(&spec, 3, "plain").unwrap();
+        let sim = m.compile(1);
+        assert!(sim.dense_words.len().is_multiple_of(LANES));
+        let mut seen = vec![0u32; sim.units.len()];
+        for w in &sim.dense_words {
+            for k in 0..LANES as u32 {
+                if w.valid >> (8 * k + 7) & 1 == 1 {
+                    let band = &sim.bands[sim.dense[w.dband as usize].band as usize];
+                    let u = w.unit0 + k;
+                    assert!(band.dense && (band.start..band.end).contains(&u));
+                    assert_eq!(band.cell, sim.dense[w.dband as usize].cell);
+                    seen[u as usize] += 1;
+                }
+            }
+            assert_eq!(w.valid & !LANE_HIGH, 0);
+        }
+        let mut walked = 0;
+        for (ci, &(b0, b1)) in sim.cell_walk.iter().enumerate() {
+            let (c0, c1) = sim.cell_bands[ci];
+            assert!(c0 <= b0 && b1 == c1);
+            for (bi, band) in sim
+                .bands
+                .iter()
+                .enumerate()
+                .take(c1 as usize)
+                .skip(c0 as usize)
+            {
+                assert_eq!(band.dense, (bi as u32) < b0, "cell {ci} band {bi}");
+                walked += usize::from(!band.dense);
+            }
+        }
+        for band in &sim.bands {
+            for u in band.start..band.end {
+                assert_eq!(seen[u as usize], u32::from(band.dense), "obligor {u}");
+            }
+        }
+        let dense = sim.bands.iter().filter(|b| b.dense).count();
+        assert!(
+            dense > 0 && walked > 0,
+            "{dense} dense, {walked} walked bands"
+        );
+        assert_eq!(dense, sim.dense.len());
     }
 
     #[test]

@@ -23,12 +23,31 @@ fn exact_var_es(pmf: &[f64], alpha: f64) -> (f64, f64) {
 /// < 1e-4 per comparison.
 #[test]
 fn lhp_var_and_es_match_vasicek() {
-    let (n, p, rho) = (2000usize, 0.01, 0.12);
+    check_lhp("lhp", 2000, 0.01, 0.12, 60_000, 10_000);
+}
+
+/// The same comparison at p = 8%, above [`levee_insurance::sim::DENSE_PD`]:
+/// the obligors are tested in byte lanes instead of walked (and, under
+/// importance sampling, at their twisted candidate rates).
+#[test]
+fn lhp_dense_var_and_es_match_vasicek() {
+    check_lhp("lhp-dense", 1000, 0.08, 0.12, 40_000, 8_000);
+}
+
+fn check_lhp(tag: &str, n: usize, p: f64, rho: f64, plain_paths: u64, is_paths: u64) {
+    assert!(
+        (p >= levee_insurance::sim::DENSE_PD) == tag.ends_with("dense"),
+        "{tag} exercises the path it names"
+    );
     let pmf = finite_pool_pmf(n, p, rho);
     for method in ["plain", "is"] {
-        let path = homogeneous("lhp", n, p, rho, method);
+        let path = homogeneous(tag, n, p, rho, method);
         let m = load(&path).unwrap();
-        let paths = if method == "plain" { 60_000 } else { 10_000 };
+        let paths = if method == "plain" {
+            plain_paths
+        } else {
+            is_paths
+        };
         let out = run(&m, &settings(paths, 11, 2, 4096));
         let levels = out.summary["levels"].as_array().unwrap();
         for lv in levels {
@@ -43,19 +62,19 @@ fn lhp_var_and_es_match_vasicek() {
             let gran = 1.0 / n as f64;
             assert!(
                 (var - fv).abs() <= 4.0 * var_se + gran,
-                "{method} {a}: VaR {var} vs finite {fv} (se {var_se})"
+                "{tag} {method} {a}: VaR {var} vs finite {fv} (se {var_se})"
             );
             assert!(
                 (es - fe).abs() <= 4.0 * es_se + gran,
-                "{method} {a}: ES {es} vs finite {fe} (se {es_se})"
+                "{tag} {method} {a}: ES {es} vs finite {fe} (se {es_se})"
             );
             assert!(
                 (var - lv_).abs() <= 4.0 * var_se + (fv - lv_).abs() + gran,
-                "{method} {a}: VaR {var} vs LHP {lv_}"
+                "{tag} {method} {a}: VaR {var} vs LHP {lv_}"
             );
             assert!(
                 (es - le).abs() <= 4.0 * es_se + (fe - le).abs() + gran,
-                "{method} {a}: ES {es} vs LHP {le}"
+                "{tag} {method} {a}: ES {es} vs LHP {le}"
             );
         }
         // EL = p·n exactly in expectation; 4 s.e.
