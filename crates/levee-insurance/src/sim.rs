@@ -36,9 +36,11 @@ const HZ_GUARD: f64 = 1e-9;
 /// Unconditional PD from which a band's obligors are tested in byte lanes
 /// ([`Sim::dense_candidates`]) instead of walked. Why: the walk costs a band
 /// visit and about 75 instructions per candidate, with a branch on each gap
-/// that the processor cannot predict; a lane test costs about two
-/// instructions per obligor and no data-dependent branch, so it is the
-/// cheaper of the two where candidates are frequent. Any value gives the
+/// that the processor cannot predict; a lane test costs about nine
+/// instructions per obligor (its share of a word and of its band's
+/// threshold look-up), about 40 per candidate, and no branch on a draw
+/// until the candidates are read, so it is the cheaper of the two where
+/// candidates are frequent. Any value gives the
 /// same distribution (docs/models/insurance.md §3.3).
 pub const DENSE_PD: f64 = 0.04;
 
@@ -1794,9 +1796,24 @@ mod tests {
         (th, psi)
     }
 
+    /// A compiled generated book of 1,500 policies (6 countries, 4 sectors,
+    /// the default-heavy rating mix, plain Monte Carlo).
+    fn small_generated_sim() -> Sim {
+        let spec = crate::PortfolioSpec {
+            policies: 1500,
+            countries: 6,
+            sectors: 4,
+            ..Default::default()
+        };
+        crate::synthetic_model(&spec, 3, "plain")
+            .unwrap()
+            .compile(1)
+    }
+
     /// The per-cell hazard table never settles a cell that the band pass
     /// would not settle: wherever E ≥ Λ_j (table), also E ≥ Λ(y) with Λ(y)
-    /// summed over the bands at the cell's actual y, as in the walk; and
+    /// summed over the bands the walk visits (the cell's bands that are not
+    /// dense) at the cell's actual y, as in the walk; and
     /// after each band, Λ_j less the hazards passed (plus the walk's margin)
     /// is at least the hazard of the bands left, which the walk's early exit
     /// needs. Checked on a generated book for systematic values across (and
@@ -1804,14 +1821,7 @@ mod tests {
     /// would show; and the table must settle some cells (it is not vacuous).
     #[test]
     fn cell_hazard_table_bounds_the_walk() {
-        let spec = crate::PortfolioSpec {
-            policies: 1500,
-            countries: 6,
-            sectors: 4,
-            ..Default::default()
-        };
-        let m = crate::synthetic_model(&spec, 3, "plain").unwrap();
-        let sim = m.compile(1);
+        let sim = small_generated_sim();
         assert_eq!(sim.cell_hazard.len(), sim.cells.len() * HZ_NODES);
         let s = Stream::new(5, "cell-hazard-test");
         let mut settled = 0u32;
@@ -1917,14 +1927,7 @@ mod tests {
     /// default-heavy book has both kinds.
     #[test]
     fn dense_words_hold_each_dense_obligor_once() {
-        let spec = crate::PortfolioSpec {
-            policies: 1500,
-            countries: 6,
-            sectors: 4,
-            ..Default::default()
-        };
-        let m = crate::synthetic_model(&spec, 3, "plain").unwrap();
-        let sim = m.compile(1);
+        let sim = small_generated_sim();
         assert!(sim.dense_words.len().is_multiple_of(LANES));
         let mut seen = vec![0u32; sim.units.len()];
         for w in &sim.dense_words {
