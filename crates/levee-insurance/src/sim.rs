@@ -45,8 +45,10 @@ const HZ_GUARD: f64 = 1e-9;
 pub const DENSE_PD: f64 = 0.04;
 
 /// Index of the cells' key sequence whose output keys a path's lane words
-/// ([`Sim::dense_candidates`]), and offset of its candidates' words in it.
+/// ([`Sim::dense_candidates`]).
 const DENSE_KEY: u64 = 1 << 32;
+/// Bit of a lane-word counter that marks a candidate's word ([`DenseWord::ctr`]).
+const DENSE_CAND: u64 = 1 << 63;
 
 /// Lanes of a dense word: one byte each, seven random bits per lane.
 const LANES: usize = 8;
@@ -151,6 +153,11 @@ pub struct DenseWord {
     /// The high bit of each lane that holds an obligor (a band's last word
     /// may hold fewer than eight; the padding words at the end, none).
     pub valid: u64,
+    /// Its counter in the path's lane sequence: cell·2³² + the position of
+    /// its lane 0 among the cell's dense obligors. Lane k's candidate reads
+    /// counter `DENSE_CAND | (ctr + k)`. Why per cell: a change to one
+    /// cell's obligors leaves every other cell's draws unchanged.
+    pub ctr: u64,
     /// Obligor of lane 0; lane k holds obligor `unit0 + k`.
     pub unit0: u32,
     /// Its band (index into `dense`).
@@ -384,9 +391,8 @@ pub struct Sim {
     /// candidate. The events' walk reads the sequence K_e
     /// itself ([`Sim::each_struck_event`]); the LGD words of event e's claims
     /// come from the sequence under WyRand(K_e).at(2³² + e). The dense
-    /// bands read the sequence D under WyRand(K_c).at(2³²): word k of D
-    /// tests lane word k, and candidate obligor u reads D.at(2³² + u)
-    /// ([`Sim::dense_candidates`]).
+    /// bands read the sequence D under WyRand(K_c).at(2³²), by counters
+    /// keyed by cell ([`DenseWord::ctr`], [`Sim::dense_candidates`]).
     pub s_keys: Stream,
     /// Mixture-component stream.
     pub s_mix: Stream,
@@ -859,8 +865,11 @@ impl Sim {
         );
         self.dense.clear();
         self.dense_words.clear();
+        assert!(self.cells.len() < 1 << 31, "cells fit the lane counters");
         for (bi, b) in self.bands.iter().enumerate().filter(|(_, b)| b.dense) {
             let dband = self.dense.len() as u32;
+            // The cell's dense obligors start at its first band's start.
+            let first = self.bands[self.cell_bands[b.cell as usize].0 as usize].start;
             self.dense.push(DenseBand {
                 cb_top: b.cb_top,
                 cell: b.cell,
@@ -870,6 +879,7 @@ impl Sim {
                 let n = (b.end - unit0).min(LANES as u32);
                 self.dense_words.push(DenseWord {
                     valid: LANE_HIGH >> (8 * (LANES as u32 - n)),
+                    ctr: u64::from(b.cell) << 32 | u64::from(unit0 - first),
                     unit0,
                     dband,
                 });
@@ -878,6 +888,7 @@ impl Sim {
         while !self.dense_words.len().is_multiple_of(LANES) {
             self.dense_words.push(DenseWord {
                 valid: 0,
+                ctr: 0,
                 unit0: 0,
                 dband: 0,
             });
@@ -1354,8 +1365,9 @@ impl Sim {
     /// compared in one subtraction (each byte's high bit set, so no borrow
     /// crosses a byte), and the outcomes of eight words interleave into one
     /// word of bits by shifts, so no branch depends on a draw until the
-    /// candidates are read off the bits. Word k of the path is `seq.at(k)`;
-    /// a candidate's acceptance and LGD word is `seq.at(2³² + its obligor)`.
+    /// candidates are read off the bits. A word reads `seq.at(ctr)` and its
+    /// lane k's candidate, for its acceptance and LGD word,
+    /// `seq.at(2⁶³ | (ctr + k))` ([`DenseWord::ctr`]: keyed by cell).
     /// Candidates are accepted with probability p_u/q̄ as the walk's are, so
     /// each obligor defaults with probability exactly p_u
     /// (docs/models/insurance.md §3.3).
@@ -1386,11 +1398,10 @@ impl Sim {
             };
         }
         let mut n = 0;
-        let mut word_seq = seq;
         for words in self.dense_words.chunks_exact(LANES) {
             let mut bits = 0u64;
             for (j, w) in words.iter().enumerate() {
-                let r = word_seq.next_u64();
+                let r = seq.at(w.ctr);
                 // A byte's high bit survives the subtraction iff its seven
                 // low bits are at least the threshold: not a candidate.
                 let hit = !((r | LANE_HIGH) - lanes[w.dband as usize].thr) & w.valid;
@@ -1402,11 +1413,12 @@ impl Sim {
                 let i = bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let w = &words[i % LANES];
-                let unit = w.unit0 + (i / LANES) as u32;
+                let k = i / LANES;
+                let unit = w.unit0 + k as u32;
                 let lane = &lanes[w.dband as usize];
                 cands[n] = Candidate {
                     unit,
-                    r: seq.at(DENSE_KEY + u64::from(unit)),
+                    r: seq.at(DENSE_CAND | (w.ctr + k as u64)),
                     pbar: lane.pbar,
                     cell: lane.cell,
                     h: scale * self.accept[unit as usize].cb - lane.yb,
@@ -1922,14 +1934,15 @@ mod tests {
 
     /// The lane words hold every obligor of every dense band exactly once,
     /// each in a lane marked valid of a word of its own band (so with its
-    /// band's threshold and cell), and no other obligor; padding words hold
-    /// none. The walk's ranges hold the other bands, and the generated
+    /// band's threshold and cell) and under a counter of its own, keyed by
+    /// its cell, and no other obligor; padding words hold none. The walk's ranges hold the other bands, and the generated
     /// default-heavy book has both kinds.
     #[test]
     fn dense_words_hold_each_dense_obligor_once() {
         let sim = small_generated_sim();
         assert!(sim.dense_words.len().is_multiple_of(LANES));
         let mut seen = vec![0u32; sim.units.len()];
+        let mut counters = std::collections::HashSet::new();
         for w in &sim.dense_words {
             for k in 0..LANES as u32 {
                 if w.valid >> (8 * k + 7) & 1 == 1 {
@@ -1937,6 +1950,11 @@ mod tests {
                     let u = w.unit0 + k;
                     assert!(band.dense && (band.start..band.end).contains(&u));
                     assert_eq!(band.cell, sim.dense[w.dband as usize].cell);
+                    assert_eq!(w.ctr >> 32, u64::from(band.cell), "keyed by its cell");
+                    assert!(
+                        counters.insert(w.ctr + u64::from(k)),
+                        "one counter per lane"
+                    );
                     seen[u as usize] += 1;
                 }
             }
