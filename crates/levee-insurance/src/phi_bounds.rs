@@ -147,7 +147,7 @@ impl PhiBounds {
         let fine = interval_bounds(FINE_PER_UNIT, FINE_NODES)
             .map(|(lo, up)| [to_f32(lo, true), to_f32(up, false)])
             .collect();
-        let lanes = entries.iter().map(|e: &[f64; 4]| lane_rate(e[1])).collect();
+        let lanes = entries.iter().map(|e| lane_rate(e[1])).collect();
         PhiBounds {
             entries,
             fine,

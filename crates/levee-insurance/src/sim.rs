@@ -1357,6 +1357,15 @@ impl Sim {
         }
     }
 
+    /// Candidate rate of band `band` under twisting by θ > 0, its largest
+    /// conditional PD bound being Φ(`h_top`): twisted PDs are increasing in
+    /// p and in the weight w, so the table's bound of Φ(h_top) twisted at the
+    /// band's largest twisted weight bounds every twisted PD of the band.
+    #[inline]
+    fn twisted_band_rate(&self, band: usize, h_top: f64, theta: f64) -> f64 {
+        twisted(self.phi.upper(h_top).0, self.bands[band].w_max, theta)
+    }
+
     /// The default candidates of the dense bands, into `cands`: every
     /// obligor of a dense band is one Bernoulli trial at its band's lane
     /// rate q̄ = ⌈128·p̄⌉/128 ≥ p̄ (p̄ as in the walk, twisted under
@@ -1385,8 +1394,7 @@ impl Sim {
             let ybc = yb[b.cell as usize];
             let h_top = scale * b.cb_top - ybc;
             let (thr, pbar) = if TWIST && theta > 0.0 {
-                let w_max = self.bands[b.band as usize].w_max;
-                lane_rate(twisted(self.phi.upper(h_top).0, w_max, theta))
+                lane_rate(self.twisted_band_rate(b.band as usize, h_top, theta))
             } else {
                 self.phi.upper_lanes(h_top)
             };
@@ -1464,10 +1472,7 @@ impl Sim {
                 }
                 let h_top = scale * band.cb_top - yb;
                 let (pbar, lbar, inv_l) = if TWIST && theta > 0.0 {
-                    // Twisted PDs are increasing in p and w: the band's bound
-                    // at its largest weight bounds every twisted PD in it.
-                    let w_max = self.bands[b0 as usize + bi].w_max;
-                    let q = twisted(self.phi.upper(h_top).0, w_max, theta);
+                    let q = self.twisted_band_rate(b0 as usize + bi, h_top, theta);
                     let l = -(-q).ln_1p();
                     (q, l, 1.0 / l)
                 } else {
@@ -1935,8 +1940,9 @@ mod tests {
     /// The lane words hold every obligor of every dense band exactly once,
     /// each in a lane marked valid of a word of its own band (so with its
     /// band's threshold and cell) and under a counter of its own, keyed by
-    /// its cell, and no other obligor; padding words hold none. The walk's ranges hold the other bands, and the generated
-    /// default-heavy book has both kinds.
+    /// its cell, and no other obligor; padding words hold none. The walk's
+    /// ranges hold the other bands, and the generated default-heavy book
+    /// has both kinds.
     #[test]
     fn dense_words_hold_each_dense_obligor_once() {
         let sim = small_generated_sim();

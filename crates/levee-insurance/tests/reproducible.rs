@@ -158,10 +158,9 @@ fn changing_one_cell_leaves_the_other_cells_draws() {
         ..Default::default()
     };
     let rows = levee_insurance::generate_portfolio(&spec, 5);
-    let cell = (rows[0].country.clone(), rows[0].sector.clone());
-    let in_cell = |r: &levee_insurance::generate::GeneratedPolicy| {
-        (r.country.clone(), r.sector.clone()) == cell
-    };
+    let (country, sector) = (rows[0].country.clone(), rows[0].sector.clone());
+    let in_cell =
+        |r: &levee_insurance::generate::GeneratedPolicy| r.country == country && r.sector == sector;
     let mut changed = rows.clone();
     let mut moved = 0;
     for r in changed.iter_mut().filter(|r| in_cell(r)) {
