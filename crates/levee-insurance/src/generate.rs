@@ -270,9 +270,13 @@ pub fn synthetic_model(
     seed: u64,
     method: &str,
 ) -> Result<crate::InsuranceModel, String> {
+    // A directory of its own per call: calls with the same arguments may run
+    // at once (tests on several threads), and each removes its directory.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let rows = generate_portfolio(spec, seed);
     let dir = std::env::temp_dir().join(format!(
-        "levee-insurance-synthetic-{}-{seed}-{method}-{}",
+        "levee-insurance-synthetic-{}-{call}-{seed}-{method}-{}",
         std::process::id(),
         spec.policies
     ));
