@@ -8,13 +8,22 @@
 //! errors of VaR and ES); an optional third argument sets the number of
 //! policies. `LEVEE_METHOD=plain` runs the full model with plain Monte Carlo;
 //! `LEVEE_MIX=eca` uses the investment-grade-heavy rating mix and
-//! `LEVEE_NO_EVENTS=1` a book without political events.
+//! `LEVEE_NO_EVENTS=1` a book without political events;
+//! `LEVEE_BOOK=test05` uses CCruncher's own 1,000-obligor sample instead of
+//! the generated book (the bench's `plain_mc/ccruncher-test05`; the
+//! policies argument is then ignored).
 //! Prints a checksum so runs can be compared for bit-identity.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use levee_insurance::{InsuranceModel, PortfolioSpec, RatingMix};
 use levee_units::YearMonth;
 
 fn model(policies: usize, method: &str) -> InsuranceModel {
+    if std::env::var("LEVEE_BOOK").as_deref() == Ok("test05") {
+        return common::load(&common::ccruncher_test05(method)).unwrap_or_else(|e| panic!("{e}"));
+    }
     let spec = PortfolioSpec {
         policies,
         rating_mix: if std::env::var("LEVEE_MIX").as_deref() == Ok("eca") {
