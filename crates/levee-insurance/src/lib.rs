@@ -31,5 +31,5 @@ pub use generate::{
     PortfolioSpec, RatingMix, generate_portfolio, section_toml, synthetic_model,
     write_portfolio_csv,
 };
-pub use model::{InsuranceModel, RunDetail};
+pub use model::{DENSE_MERGE_BUDGET, InsuranceModel, RunDetail};
 pub use report::{capacity, requirement};

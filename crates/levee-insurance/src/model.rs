@@ -29,6 +29,19 @@ use crate::tail::{Measure, Weighted};
 /// (docs/perf/insurance.md). Any budget gives the same distribution.
 const MERGE_BUDGET: f64 = 0.02;
 
+/// Cap on the expected surplus candidates of a dense band (top PD at least
+/// [`DENSE_PD`]) from lower-PD obligors within a factor 2 of its top, which a
+/// walked band takes whatever their number. A dense band's obligors are
+/// each tested every path, and a surplus candidate costs its draw and its
+/// acceptance test (≈ 100 instructions), while one more dense band costs
+/// ≈ 28 instructions per path and at most one word of padding. Measured on
+/// CCruncher's sample (`test05`: PDs 20%, 10% and 5%, so its 10% obligors
+/// joined the 20% band and half their candidates were rejected): caps
+/// 0.1–0.5 run alike and 1.5× faster than no cap, 1 and 2 slower
+/// (docs/perf/insurance.md, session 13). Any cap gives the same
+/// distribution.
+pub const DENSE_MERGE_BUDGET: f64 = 0.25;
+
 /// Trade and investment insurance: the insured portfolio's loss distribution,
 /// capital and underwriting capacity.
 #[derive(Clone, Debug)]
@@ -328,18 +341,20 @@ impl InsuranceModel {
             });
             // An obligor joins the band of the obligors above it (same cell,
             // larger or equal PD) when its PD is within a factor 2 of the
-            // band's top, or, under plain Monte Carlo, when the band's expected
+            // band's top (for a dense band, only while the band's expected
             // number of extra candidates from the coarser bound, Σ (p_top − p),
-            // stays below MERGE_BUDGET (docs/models/insurance.md §3.3): a band
+            // stays below DENSE_MERGE_BUDGET), or, under plain Monte Carlo,
+            // when that number stays below MERGE_BUDGET
+            // (docs/models/insurance.md §3.3): a band
             // costs a look-up per path, a surplus candidate a draw, a
             // logarithm and a comparison. Under importance sampling the factor
             // shift raises conditional PDs on most paths, so bands stay fine.
             let surplus = band_pd - pd;
+            let extra = band_extra + surplus;
+            let near = pd >= 0.5 * band_pd && (band_pd < DENSE_PD || extra <= DENSE_MERGE_BUDGET);
+            let joins = near || extra <= merge_budget;
             match bands.last_mut() {
-                Some(b)
-                    if b.cell == cell
-                        && (pd >= 0.5 * band_pd || band_extra + surplus <= merge_budget) =>
-                {
+                Some(b) if b.cell == cell && joins => {
                     b.end = ui + 1;
                     b.w_max = b.w_max.max(w);
                     band_extra += surplus;

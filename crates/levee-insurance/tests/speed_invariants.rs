@@ -61,3 +61,46 @@ fn tuning_is_identical_for_any_thread_count_and_claims_match() {
     }
     assert!(claims_seen > 0);
 }
+
+/// A dense band takes lower-PD obligors within a factor 2 of its top only
+/// while their expected surplus candidates, Σ (p_top − p), stay within
+/// `DENSE_MERGE_BUDGET` (a walked band takes them all): one cell with 60
+/// obligors at each of 20%, 10% and 5%, as in CCruncher's sample, where
+/// the 10% obligors once all joined the 20% band and half their candidates
+/// were rejected. The oracles check that any band layout gives the same
+/// distribution; this checks the layout itself.
+#[test]
+fn dense_bands_cap_their_surplus_candidates() {
+    let mut csv = String::from(BOOK_COLUMNS);
+    for i in 0..180 {
+        let pd = [0.20, 0.10, 0.05][i / 60];
+        csv.push_str(&format!(
+            "P{i},O{i},C1,X,export_credit,1 JPY,{pd},1,1 year,0.01\n"
+        ));
+    }
+    let sc = format!(
+        "{HEADER}[insurance]\nportfolio = \"book.csv\"\nmethod = \"plain\"\nglobal_loading = 0.3\n\n[insurance.capital]\nbase = \"¥1k\"\nas_of = \"2025-04\"\n\n[insurance.countries]\nC1 = {{ loading = 0.4 }}\n\n[insurance.sectors]\nX = {{ loading = 0 }}\n"
+    );
+    let m = load(&write("dense-cap", &sc, &[("book.csv", csv)])).unwrap();
+    let sim = m.compile(1);
+    // PDs recovered from the thresholds, Φ(Φ⁻¹(p)): within 1e-10 of the
+    // PDs the model summed (five obligors at 5% fill the budget exactly).
+    let pd = |c: f64| levee_rng::normal_cdf(c);
+    let dense: Vec<_> = sim.bands.iter().filter(|b| b.dense).collect();
+    let mut obligors = 0;
+    for b in &dense {
+        let units = &sim.units[b.start as usize..b.end as usize];
+        let surplus: f64 = units.iter().map(|u| pd(b.c_top) - pd(u.c)).sum();
+        assert!(
+            surplus <= levee_insurance::DENSE_MERGE_BUDGET + 1e-9,
+            "band {}..{}: expected surplus candidates {surplus}",
+            b.start,
+            b.end
+        );
+        obligors += units.len();
+    }
+    // Every obligor is in a dense band (5% ≥ DENSE_PD), and the three
+    // grades need at least three bands.
+    assert_eq!(obligors, 180);
+    assert!(dense.len() >= 3, "{} dense bands", dense.len());
+}
