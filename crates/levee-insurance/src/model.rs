@@ -341,14 +341,14 @@ impl InsuranceModel {
             });
             // An obligor joins the band of the obligors above it (same cell,
             // larger or equal PD) when its PD is within a factor 2 of the
-            // band's top (for a dense band, only while the band's expected
+            // band's top, or, under plain Monte Carlo, when the band's expected
             // number of extra candidates from the coarser bound, Σ (p_top − p),
-            // stays below DENSE_MERGE_BUDGET), or, under plain Monte Carlo,
-            // when that number stays below MERGE_BUDGET
-            // (docs/models/insurance.md §3.3): a band
-            // costs a look-up per path, a surplus candidate a draw, a
-            // logarithm and a comparison. Under importance sampling the factor
-            // shift raises conditional PDs on most paths, so bands stay fine.
+            // stays below MERGE_BUDGET (docs/models/insurance.md §3.3): a
+            // walked band costs a look-up per path, a surplus candidate a
+            // draw, a logarithm and a comparison. A dense band takes
+            // obligors within a factor 2 only while that number stays below
+            // DENSE_MERGE_BUDGET. Under importance sampling the factor shift
+            // raises conditional PDs on most paths, so bands stay fine.
             let surplus = band_pd - pd;
             let extra = band_extra + surplus;
             let near = pd >= 0.5 * band_pd && (band_pd < DENSE_PD || extra <= DENSE_MERGE_BUDGET);

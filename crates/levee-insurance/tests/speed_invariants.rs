@@ -67,8 +67,8 @@ fn tuning_is_identical_for_any_thread_count_and_claims_match() {
 /// `DENSE_MERGE_BUDGET` (a walked band takes them all): one cell with 60
 /// obligors at each of 20%, 10% and 5%, as in CCruncher's sample, where
 /// the 10% obligors once all joined the 20% band and half their candidates
-/// were rejected. The oracles check that any band layout gives the same
-/// distribution; this checks the layout itself.
+/// were rejected. The oracles (Poisson-binomial with PDs 1–20%, CCruncher's
+/// sample) check the distribution under this layout; this checks the layout.
 #[test]
 fn dense_bands_cap_their_surplus_candidates() {
     let mut csv = String::from(BOOK_COLUMNS);
