@@ -60,11 +60,12 @@ fn main() {
                 sim.shift.comps.len()
             );
             eprintln!(
-                "cells {} bands {} (dense {}, in {} words of eight obligors) units {} pols {} events {} tables {}",
+                "cells {} bands {} (dense {}, in {} words of eight obligors; {} groups) units {} pols {} events {} tables {}",
                 sim.cells.len(),
                 sim.bands.len(),
                 sim.dense.len(),
                 sim.dense_words.len(),
+                sim.groups.len(),
                 sim.units.len(),
                 sim.pols.len(),
                 sim.events.len(),

@@ -16,7 +16,7 @@ use crate::fixed::{from_fixed, to_fixed};
 use crate::phi_bounds::PhiBounds;
 use crate::portfolio::{COMMERCIAL, EXPROPRIATION, TRANSFER, WAR};
 use crate::score_table::ScoreTable;
-use crate::sim::{Band, Cell, DENSE_PD, Event, PolRt, Scratch, Shift, Sim, Unit};
+use crate::sim::{Band, Cell, DENSE_PD, Event, GROUP_MIN, PolRt, Scratch, Shift, Sim, Unit};
 use crate::special::BetaTable;
 use crate::tail::{Measure, Weighted};
 
@@ -48,6 +48,8 @@ pub const DENSE_MERGE_BUDGET: f64 = 0.25;
 pub struct InsuranceModel {
     cfg: Config,
     currency: Currency,
+    /// Fewest exchangeable obligors that form a group ([`GROUP_MIN`]).
+    group_min: u32,
 }
 
 /// Per-path and per-policy results of a run, for tests and the runner.
@@ -82,7 +84,7 @@ impl Simulation for Pass1<'_> {
     type Chunk = Chunk1;
     fn simulate(&self, paths: Range<u64>) -> Chunk1 {
         let mut scr: Scratch = self.sim.scratch();
-        let mut el = vec![0i128; self.sim.pols.len()];
+        let mut el = vec![0i128; self.sim.claim_ids()];
         let mut out = Vec::with_capacity((paths.end - paths.start) as usize);
         // A path's weight is known at its end, so its claims wait in one
         // buffer shared by the paths of the chunk; under plain Monte Carlo
@@ -142,7 +144,7 @@ struct Chunk2 {
 impl Simulation for Pass2<'_> {
     type Chunk = Chunk2;
     fn simulate(&self, paths: Range<u64>) -> Chunk2 {
-        let n = self.sim.pols.len();
+        let n = self.sim.claim_ids();
         let mut c = Chunk2::default();
         let lo = self.var.min(self.win.0);
         let mut scr: Option<Scratch> = None;
@@ -204,7 +206,17 @@ impl InsuranceModel {
         Some(InsuranceModel {
             cfg,
             currency: ctx.currency,
+            group_min: GROUP_MIN,
         })
+    }
+
+    /// The same model with groups of exchangeable obligors
+    /// ([`crate::sim::Group`]) formed from `n` obligors on ([`GROUP_MIN`]
+    /// by default; `u32::MAX` forms none). Any value gives the same
+    /// distribution: the tests compare the count with the lane test.
+    pub fn with_group_min(mut self, n: u32) -> Self {
+        self.group_min = n;
+        self
     }
 
     /// The validated configuration.
@@ -310,17 +322,35 @@ impl InsuranceModel {
                 .then(ob_pd[b].total_cmp(&ob_pd[a]))
                 .then(a.cmp(&b))
         });
+        // Runs of at least GROUP_MIN dense obligors of one cell with one PD
+        // form bands of their own, so that exchangeable obligors can be
+        // drawn as one count (sim::Group): `long` marks them, in `order`.
+        let same = |a: usize, b: usize| {
+            ob_attr[a].1 == ob_attr[b].1 && ob_pd[a].to_bits() == ob_pd[b].to_bits()
+        };
+        let mut long = vec![false; order.len()];
+        let mut i = 0;
+        while i < order.len() {
+            let mut j = i + 1;
+            while j < order.len() && same(order[i], order[j]) {
+                j += 1;
+            }
+            let run = ob_pd[order[i]] >= DENSE_PD && j - i >= self.group_min as usize;
+            long[i..j].fill(run);
+            i = j;
+        }
         let mut units = Vec::new();
         let mut unit_pol = Vec::new();
         let mut bands: Vec<Band> = Vec::new();
         let mut band_pd = 0.0;
         let mut band_extra = 0.0;
+        let mut band_long = false;
         let merge_budget = if cfg.method == Method::Plain {
             MERGE_BUDGET
         } else {
             0.0
         };
-        for k in order {
+        for (k, long) in order.into_iter().zip(long) {
             let cell = ob_attr[k].1;
             let pd = ob_pd[k];
             let c = thr(pd);
@@ -352,7 +382,13 @@ impl InsuranceModel {
             let surplus = band_pd - pd;
             let extra = band_extra + surplus;
             let near = pd >= 0.5 * band_pd && (band_pd < DENSE_PD || extra <= DENSE_MERGE_BUDGET);
-            let joins = near || extra <= merge_budget;
+            // A long run's obligors join only their own run's band (one PD),
+            // and no other obligor joins it.
+            let joins = if long || band_long {
+                long && band_long && pd == band_pd
+            } else {
+                near || extra <= merge_budget
+            };
             match bands.last_mut() {
                 Some(b) if b.cell == cell && joins => {
                     b.end = ui + 1;
@@ -362,6 +398,7 @@ impl InsuranceModel {
                 _ => {
                     band_extra = 0.0;
                     band_pd = pd;
+                    band_long = long;
                     bands.push(Band {
                         cell,
                         c_top: c,
@@ -425,6 +462,7 @@ impl InsuranceModel {
             cell_walk: Vec::new(),
             dense: Vec::new(),
             dense_words: Vec::new(),
+            groups: Vec::new(),
             bands,
             units,
             cell_hot: Vec::new(),
@@ -451,6 +489,7 @@ impl InsuranceModel {
             s_factor: Stream::new(seed, "insurance/factors"),
             s_keys: Stream::new(seed, "insurance/default-keys"),
             s_mix: Stream::new(seed, "insurance/is-mixture"),
+            group_min: self.group_min,
         };
         sim.build_claims();
         if cfg.t_dof.is_none() {
@@ -572,6 +611,9 @@ impl InsuranceModel {
             threads: settings.threads,
         };
         let chunks = levee_engine::run(&Pass1 { sim }, &plan, control)?;
+        // Totals by claim id (policies, then groups), split into policies
+        // before the per-policy figures (Sim::per_policy).
+        let ids = sim.claim_ids();
         let n = sim.pols.len();
         let np = settings.paths as usize;
         let (mut book, mut pipe, mut weight) = (
@@ -579,7 +621,7 @@ impl InsuranceModel {
             Vec::with_capacity(np),
             Vec::with_capacity(np),
         );
-        let mut el = vec![0i128; n];
+        let mut el = vec![0i128; ids];
         for c in chunks {
             for o in c.out {
                 book.push(o.book);
@@ -611,19 +653,25 @@ impl InsuranceModel {
             &plan,
             control,
         )?;
-        let (mut tail, mut atom, mut wsum) = (vec![0i128; n], vec![0i128; n], vec![0i128; n]);
+        let (mut tail, mut atom, mut wsum) = (vec![0i128; ids], vec![0i128; ids], vec![0i128; ids]);
         let mut atom_n = 0u64;
         for c in chunks2 {
             if c.tail.is_empty() {
                 continue;
             }
-            for i in 0..n {
+            for i in 0..ids {
                 tail[i] += c.tail[i];
                 atom[i] += c.atom[i];
                 wsum[i] += c.win[i];
             }
             atom_n += c.atom_n;
         }
+        let (el, tail, atom, wsum) = (
+            sim.per_policy(&el),
+            sim.per_policy(&tail),
+            sim.per_policy(&atom),
+            sim.per_policy(&wsum),
+        );
         let nf = np as f64;
         let above: f64 = total
             .iter()

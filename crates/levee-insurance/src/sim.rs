@@ -18,7 +18,7 @@
 //! same way ([`Sim::dense_candidates`]).
 
 use levee_rng::{ExpZiggurat, Stream, WyRand, normal_cdf, u32_to_open01};
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::{Binomial, Distribution, StandardNormal};
 
 use crate::phi_bounds::{PhiBounds, lane_rate, to_f32};
 use crate::score_table::ScoreTable;
@@ -49,6 +49,15 @@ pub const DENSE_PD: f64 = 0.04;
 const DENSE_KEY: u64 = 1 << 32;
 /// Bit of a lane-word counter that marks a candidate's word ([`DenseWord::ctr`]).
 const DENSE_CAND: u64 = 1 << 63;
+
+/// Bit of a lane-word counter that marks a group's count ([`Group::key`]).
+const GROUP_DRAW: u64 = 1 << 62;
+
+/// Fewest obligors of a dense band that form a [`Group`] when they are
+/// exchangeable: below it the lane test is as cheap as the count's set-up
+/// (about 400 instructions per group and path). Any value gives the same
+/// distribution (docs/models/insurance.md §3.3).
+pub const GROUP_MIN: u32 = 32;
 
 /// Lanes of a dense word: one byte each, seven random bits per lane.
 const LANES: usize = 8;
@@ -145,6 +154,36 @@ pub struct DenseBand {
     pub cell: u32,
     /// Its index in `bands` (for its twisting weight).
     pub band: u32,
+}
+
+/// A dense band of exchangeable obligors: one threshold, one policy each,
+/// the same fixed loss (exposure × LGD) and pipeline flag, no political
+/// event cover, at least [`GROUP_MIN`] of them. Given the factors they
+/// default independently with one probability p, so the path's loss from
+/// them is k × amount with k ~ Binomial(n, p), drawn in one step; it
+/// reaches the sink as one claim of id `pols.len() + group index`, and
+/// [`Sim::per_policy`] splits the group's totals equally among its
+/// policies (each member's conditional expectation given the path).
+#[derive(Clone, Copy, Debug)]
+pub struct Group {
+    /// [`Band::cb_top`], every member's c/b.
+    pub cb_top: f64,
+    /// Its cell.
+    pub cell: u32,
+    /// First obligor (members are obligors `start..start + n`).
+    pub start: u32,
+    /// Number of obligors.
+    pub n: u32,
+    /// Loss of one member's claim.
+    pub amount: f64,
+    /// Its policies are in the pipeline.
+    pub pipeline: bool,
+    /// Every member's twisting weight (its amount).
+    pub w: f64,
+    /// Its counter in the path's lane sequence, as a word's
+    /// ([`DenseWord::ctr`]) for its first obligor; its count reads
+    /// `GROUP_DRAW | key`.
+    pub key: u64,
 }
 
 /// Eight obligors of one dense band, tested with one random word.
@@ -327,6 +366,12 @@ pub struct Sim {
     pub dense: Vec<DenseBand>,
     /// See `dense`.
     pub dense_words: Vec<DenseWord>,
+    /// The dense bands of exchangeable obligors, drawn as counts instead of
+    /// tested in lanes.
+    pub groups: Vec<Group>,
+    /// Fewest obligors of a group ([`GROUP_MIN`] unless the model says
+    /// otherwise).
+    pub group_min: u32,
     /// Bands.
     pub bands: Vec<Band>,
     /// Obligors.
@@ -803,6 +848,64 @@ impl Sim {
         debug_assert_eq!(self.chol_rows.len(), nc);
     }
 
+    /// The common claim (amount, pipeline flag) of band `b`'s obligors if
+    /// they form a [`Group`].
+    fn exchangeable(&self, b: &Band, event_cover: &[bool]) -> Option<(f64, bool)> {
+        if b.end - b.start < self.group_min {
+            return None;
+        }
+        let mut common = None;
+        for u in &self.units[b.start as usize..b.end as usize] {
+            if u.cb.to_bits() != b.cb_top.to_bits() || u.pol_end - u.pol_start != 1 {
+                return None;
+            }
+            let i = self.unit_pol[u.pol_start as usize];
+            let p = &self.pols[i as usize];
+            if (p.table as usize) < self.tables.len() || event_cover[i as usize] {
+                return None;
+            }
+            let this = (p.exposure * p.lgd, p.pipeline);
+            if u.w.to_bits() != this.0.to_bits() {
+                return None;
+            }
+            match common {
+                None => common = Some(this),
+                Some(c) if c.0.to_bits() == this.0.to_bits() && c.1 == this.1 => {}
+                Some(_) => return None,
+            }
+        }
+        common
+    }
+
+    /// Number of claim ids the sink of [`Sim::path`] may see: the policies,
+    /// then the groups.
+    pub fn claim_ids(&self) -> usize {
+        self.pols.len() + self.groups.len()
+    }
+
+    /// Per-policy totals from totals by claim id (fixed point): a group's
+    /// total is split equally among its policies, the remainder's units
+    /// going one each to its first policies, so the parts add up exactly.
+    /// Exact in expectation: the members are exchangeable, so each one's
+    /// expected share of the group's loss on any path (or set of paths) is
+    /// 1/n of it.
+    pub fn per_policy(&self, by_id: &[i128]) -> Vec<i128> {
+        let n = self.pols.len();
+        let mut out = by_id[..n].to_vec();
+        for (g, total) in self.groups.iter().zip(&by_id[n..]) {
+            let m = i128::from(g.n);
+            let (share, rest) = (total.div_euclid(m), total.rem_euclid(m));
+            for (j, u) in self.units[g.start as usize..(g.start + g.n) as usize]
+                .iter()
+                .enumerate()
+            {
+                let i = self.unit_pol[u.pol_start as usize] as usize;
+                out[i] += share + i128::from((j as i128) < rest);
+            }
+        }
+        out
+    }
+
     /// Build the claim records of the obligors' policies and of the events'
     /// policies from `pols`, `unit_pol` and `events`, the compact copies
     /// of bands and obligors that the walk reads, the nonzero entries of the
@@ -865,11 +968,32 @@ impl Sim {
         );
         self.dense.clear();
         self.dense_words.clear();
+        self.groups.clear();
         assert!(self.cells.len() < 1 << 31, "cells fit the lane counters");
+        let mut event_cover = vec![false; self.pols.len()];
+        for ev in &self.events {
+            for &i in &ev.pols {
+                event_cover[i as usize] = true;
+            }
+        }
         for (bi, b) in self.bands.iter().enumerate().filter(|(_, b)| b.dense) {
             let dband = self.dense.len() as u32;
             // The cell's dense obligors start at its first band's start.
             let first = self.bands[self.cell_bands[b.cell as usize].0 as usize].start;
+            let key = u64::from(b.cell) << 32 | u64::from(b.start - first);
+            if let Some((amount, pipeline)) = self.exchangeable(b, &event_cover) {
+                self.groups.push(Group {
+                    cb_top: b.cb_top,
+                    cell: b.cell,
+                    start: b.start,
+                    n: b.end - b.start,
+                    amount,
+                    pipeline,
+                    w: self.units[b.start as usize].w,
+                    key,
+                });
+                continue;
+            }
             self.dense.push(DenseBand {
                 cb_top: b.cb_top,
                 cell: b.cell,
@@ -1321,11 +1445,13 @@ impl Sim {
             let n = self.dense_candidates::<false>(dense_seq, yb, scale, 0.0, lanes, dense_cands);
             self.walk_cells::<false>(&active[..n_active], yb, scale, 0.0, cands);
             surrogate += self.accept_candidates::<false, _>(&dense_cands[..n], pu, 0.0, &mut acc);
+            surrogate += self.group_claims::<false, _>(dense_seq, yb, scale, 0.0, pu, &mut acc);
             surrogate += self.accept_candidates::<false, _>(cands, pu, 0.0, &mut acc);
         } else {
             let n = self.dense_candidates::<true>(dense_seq, yb, scale, theta, lanes, dense_cands);
             self.walk_cells::<true>(&active[..n_active], yb, scale, theta, cands);
             surrogate += self.accept_candidates::<true, _>(&dense_cands[..n], pu, theta, &mut acc);
+            surrogate += self.group_claims::<true, _>(dense_seq, yb, scale, theta, pu, &mut acc);
             surrogate += self.accept_candidates::<true, _>(cands, pu, theta, &mut acc);
         }
         // The struck events' claims, after the obligors'.
@@ -1565,6 +1691,53 @@ impl Sim {
                     self.claim(rec, word32(extra, j), false, acc);
                 }
             }
+        }
+        surrogate
+    }
+
+    /// The groups' claims ([`Group`]): per group, its count k ~ Binomial(n, p)
+    /// at its members' conditional PD p = Φ(scale·c/b − y/b), or their
+    /// twisted PD when they are twisted and θ > 0, and one claim of
+    /// k × amount under the group's id. Returns the twisting weight of the
+    /// defaulted twisted members.
+    #[inline(never)]
+    fn group_claims<const TWIST: bool, F: FnMut(u32, f64)>(
+        &self,
+        seq: WyRand,
+        yb: &[f64],
+        scale: f64,
+        theta: f64,
+        pu: &[f64],
+        acc: &mut ClaimAcc<'_, F>,
+    ) -> f64 {
+        let mut surrogate = 0.0;
+        let ids = self.pols.len() as u32;
+        for (gi, g) in self.groups.iter().enumerate() {
+            let twisted_group = TWIST && !self.twist.is_empty() && g.w >= self.twist_cut;
+            let p = if twisted_group && theta > 0.0 {
+                twisted(pu[g.start as usize], g.w, theta)
+            } else {
+                normal_cdf(scale * g.cb_top - yb[g.cell as usize])
+            };
+            // p is a probability (Φ of a finite value, or its twist), so the
+            // distribution exists.
+            let Ok(count) = Binomial::new(u64::from(g.n), p) else {
+                continue;
+            };
+            let k = count.sample(&mut WyRand::new(seq.at(GROUP_DRAW | g.key)));
+            if k == 0 {
+                continue;
+            }
+            if twisted_group {
+                surrogate += k as f64 * g.w;
+            }
+            let loss = k as f64 * g.amount;
+            if g.pipeline {
+                acc.pipe += loss;
+            } else {
+                acc.book += loss;
+            }
+            (acc.sink)(ids + gi as u32, loss);
         }
         surrogate
     }

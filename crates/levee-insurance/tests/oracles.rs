@@ -27,22 +27,30 @@ fn lhp_var_and_es_match_vasicek() {
 }
 
 /// The same comparison at p = 8%, above [`levee_insurance::sim::DENSE_PD`]:
-/// the obligors are tested in byte lanes instead of walked (and, under
-/// importance sampling, at their twisted candidate rates).
+/// the obligors, exchangeable, form one group whose count is drawn
+/// (`Sim::groups`), and with groups turned off they are tested in byte lanes
+/// (under importance sampling, at their twisted candidate rates).
 #[test]
 fn lhp_dense_var_and_es_match_vasicek() {
     check_lhp("lhp-dense", 1000, 0.08, 0.12, 40_000, 8_000);
+    check_lhp("lhp-dense-lanes", 1000, 0.08, 0.12, 40_000, 8_000);
 }
 
 fn check_lhp(tag: &str, n: usize, p: f64, rho: f64, plain_paths: u64, is_paths: u64) {
-    assert!(
-        (p >= levee_insurance::sim::DENSE_PD) == tag.ends_with("dense"),
+    let dense = p >= levee_insurance::sim::DENSE_PD;
+    assert_eq!(
+        dense,
+        tag.contains("dense"),
         "{tag} exercises the path it names"
     );
+    let lanes = tag.ends_with("lanes");
     let pmf = finite_pool_pmf(n, p, rho);
     for method in ["plain", "is"] {
         let path = homogeneous(tag, n, p, rho, method);
         let m = load(&path).unwrap();
+        let m = if lanes { m.with_group_min(u32::MAX) } else { m };
+        let groups = m.compile(1).groups.len();
+        assert_eq!(groups, usize::from(dense && !lanes), "{tag}: groups");
         let paths = if method == "plain" {
             plain_paths
         } else {
@@ -163,12 +171,20 @@ fn independent_policies_match_poisson_binomial() {
     assert!(stat < crit, "chi2 {stat} with {df} df, critical {crit}");
 }
 
-/// CCruncher test03: 100 independent obligors with p = 0.1 give Binomial(100, 0.1).
+/// CCruncher test03: 100 independent obligors with p = 0.1 give Binomial(100, 0.1),
+/// drawn as one group's count and, with groups turned off, in byte lanes.
 #[test]
 fn homogeneous_independent_is_binomial() {
+    for group_min in [levee_insurance::sim::GROUP_MIN, u32::MAX] {
+        check_binomial(group_min);
+    }
+}
+
+fn check_binomial(group_min: u32) {
     let path = homogeneous("binom", 100, 0.1, 0.0, "plain");
-    let m = load(&path).unwrap();
+    let m = load(&path).unwrap().with_group_min(group_min);
     let sim = m.compile(3);
+    assert_eq!(sim.groups.len(), usize::from(group_min <= 100));
     let paths = 40_000u64;
     let d = m
         .run_detail(
