@@ -48,58 +48,65 @@ fn groups(path: &str) -> usize {
         .len()
 }
 
+/// A change to obligor i's row fields.
+type Edit = Box<dyn Fn(usize, &mut [String])>;
+
+/// Obligor `row`'s field `col` set to `value`.
+fn one(row: usize, col: usize, value: &'static str) -> impl Fn(usize, &mut [String]) {
+    move |i, f| {
+        if i == row {
+            f[col] = value.into();
+        }
+    }
+}
+
+/// Every obligor's field `col` set to `value`.
+fn all(col: usize, value: &'static str) -> impl Fn(usize, &mut [String]) {
+    move |_, f| f[col] = value.into()
+}
+
 #[test]
 fn groups_form_only_from_exchangeable_obligors() {
     let none = |_: usize, _: &mut [String]| {};
-    assert_eq!(groups(&book("g-base", 40, none, "")), 1, "40 alike");
-    assert_eq!(
-        groups(&book(
-            "g-few",
-            levee_insurance::sim::GROUP_MIN as usize - 1,
-            none,
-            ""
-        )),
-        0,
-        "fewer than GROUP_MIN"
-    );
-    let exposure = |i: usize, f: &mut [String]| {
-        if i == 7 {
-            f[5] = "2 JPY".into();
-        }
-    };
-    assert_eq!(
-        groups(&book("g-exp", 40, exposure, "")),
-        0,
-        "one exposure differs"
-    );
-    let beta = |_: usize, f: &mut [String]| f[8] = "0.2".into();
-    assert_eq!(groups(&book("g-beta", 40, beta, "")), 0, "beta LGDs");
-    let covered = |i: usize, f: &mut [String]| {
-        if i == 3 {
-            f[11] = "commercial|transfer".into();
-        }
-    };
-    assert_eq!(
-        groups(&book("g-event", 40, covered, ", transfer = 0.01")),
-        0,
-        "one policy has event cover"
-    );
-    let shared = |i: usize, f: &mut [String]| {
-        if i == 1 {
-            f[1] = "O0".into();
-        }
-    };
-    assert_eq!(
-        groups(&book("g-shared", 41, shared, "")),
-        0,
-        "an obligor with two policies"
-    );
-    let low = |_: usize, f: &mut [String]| f[6] = "0.02".into();
-    assert_eq!(
-        groups(&book("g-low", 40, low, "")),
-        0,
-        "below DENSE_PD: walked"
-    );
+    let few = levee_insurance::sim::GROUP_MIN as usize - 1;
+    // (what, obligors, edit, the country's extra settings, groups expected)
+    let cases: [(&str, usize, Edit, &str, usize); 7] = [
+        ("40 alike", 40, Box::new(none), "", 1),
+        ("fewer than GROUP_MIN", few, Box::new(none), "", 0),
+        (
+            "one exposure differs",
+            40,
+            Box::new(one(7, 5, "2 JPY")),
+            "",
+            0,
+        ),
+        ("beta LGDs", 40, Box::new(all(8, "0.2")), "", 0),
+        (
+            "one policy has event cover",
+            40,
+            Box::new(one(3, 11, "commercial|transfer")),
+            ", transfer = 0.01",
+            0,
+        ),
+        (
+            "an obligor with two policies",
+            41,
+            Box::new(one(1, 1, "O0")),
+            "",
+            0,
+        ),
+        (
+            "below DENSE_PD: walked",
+            40,
+            Box::new(all(6, "0.02")),
+            "",
+            0,
+        ),
+    ];
+    for (k, (what, n, edit, extra, expected)) in cases.into_iter().enumerate() {
+        let path = book(&format!("g-case{k}"), n, edit, extra);
+        assert_eq!(groups(&path), expected, "{what}");
+    }
 }
 
 /// A group's claims reach the per-policy figures split equally: every
@@ -113,13 +120,7 @@ fn group_totals_split_equally_and_add_up() {
     let sim = m.compile(5);
     assert_eq!(sim.groups.len(), 1);
     let paths = 20_000u64;
-    let d = m
-        .run_detail(
-            &sim,
-            &settings(paths, 5, 2, 1000),
-            &levee_engine::Control::default(),
-        )
-        .unwrap();
+    let d = detail(&m, &sim, &settings(paths, 5, 2, 1000));
     let el: f64 = d.book.iter().sum::<f64>() / paths as f64;
     let el_sum: f64 = d.el.iter().sum();
     assert!(el > 0.0);

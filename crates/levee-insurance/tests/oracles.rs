@@ -146,13 +146,7 @@ fn independent_policies_match_poisson_binomial() {
     let m = load(&path).unwrap();
     let sim = m.compile(5);
     let paths = 40_000u64;
-    let d = m
-        .run_detail(
-            &sim,
-            &settings(paths, 5, 2, 1000),
-            &levee_engine::Control::default(),
-        )
-        .unwrap();
+    let d = detail(&m, &sim, &settings(paths, 5, 2, 1000));
     let mut pmf = vec![1.0];
     for &p in &ps {
         let mut next = vec![0.0; pmf.len() + 1];
@@ -186,13 +180,7 @@ fn check_binomial(group_min: u32) {
     let sim = m.compile(3);
     assert_eq!(sim.groups.len(), usize::from(group_min <= 100));
     let paths = 40_000u64;
-    let d = m
-        .run_detail(
-            &sim,
-            &settings(paths, 3, 2, 777),
-            &levee_engine::Control::default(),
-        )
-        .unwrap();
+    let d = detail(&m, &sim, &settings(paths, 3, 2, 777));
     let mut counts = vec![0u64; 101];
     for l in &d.book {
         counts[l.round() as usize] += 1;

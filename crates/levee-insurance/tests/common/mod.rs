@@ -80,6 +80,15 @@ pub fn settings(paths: u64, seed: u64, threads: usize, chunk: u64) -> RunSetting
     }
 }
 
+/// Both passes of `m` on `sim`, with their per-path and per-policy detail.
+pub fn detail(
+    m: &InsuranceModel,
+    sim: &levee_insurance::sim::Sim,
+    s: &RunSettings,
+) -> levee_insurance::RunDetail {
+    m.run_detail(sim, s, &Control::default()).unwrap()
+}
+
 pub fn run(m: &InsuranceModel, s: &RunSettings) -> ModelOutput {
     m.run(s, &Control::default()).unwrap()
 }
